@@ -1,0 +1,47 @@
+/**
+ * `@tetrastack/backend/database`: the Drizzle schema (libSQL/SQLite) for users, accounts,
+ * sessions, verification tokens, authenticators and uploads; column helpers for your own tables;
+ * a client factory and a migrator that is safe to run from several processes at once.
+ * @module
+ */
+
+export {
+  ConfigError,
+  ConflictError,
+  isTetrastackError,
+  TetrastackError,
+  ValidationError,
+} from "../shared/errors.js";
+export {
+  createDatabase,
+  type Database,
+  type DatabaseOptions,
+  DEFAULT_DATABASE_URL,
+  databaseOptionsSchema,
+  schema,
+} from "./client.js";
+export { id, timestamps } from "./columns.js";
+export { catchConflict, toConflictError } from "./errors.js";
+export {
+  type MigrateOptions,
+  type MigrateResult,
+  type Migration,
+  migrate,
+  PACKAGE_MIGRATIONS_TABLE,
+  packageMigrationList,
+} from "./migrate.js";
+export {
+  accounts,
+  accountsRelations,
+  authenticators,
+  authenticatorsRelations,
+  sessions,
+  sessionsRelations,
+  type UploadStatus,
+  uploads,
+  uploadsRelations,
+  userId,
+  users,
+  usersRelations,
+  verificationTokens,
+} from "./tables.js";

@@ -1,0 +1,176 @@
+import { relations, sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { id, timestamps } from "./columns.js";
+
+/**
+ * People who can sign in. Property names are the ones `@auth/drizzle-adapter` expects; the id is
+ * a UUIDv7 made here (the random v4 id Auth.js passes in is ignored). `email` is unique without
+ * regard to case: store it lower-cased, as `/auth` does.
+ */
+export const users = sqliteTable(
+  "users",
+  {
+    id: id(),
+    name: text("name"),
+    email: text("email"),
+    emailVerified: integer("email_verified", { mode: "timestamp_ms" }),
+    image: text("image"),
+    ...timestamps(),
+  },
+  (table) => [
+    // Unique without regard to case; the plain index serves the adapter's exact-match lookups.
+    uniqueIndex("users_email_lower_unique").on(sql`lower(${table.email})`),
+    index("users_email_idx").on(table.email),
+  ],
+);
+
+/**
+ * A `user_id` column referencing `users.id`, deleted with the user. Index it in your table's
+ * extra config, as every foreign key here is.
+ *
+ * @example
+ * const notes = sqliteTable("notes", { id: id(), userId: userId(), ...timestamps() },
+ *   (t) => [index("notes_user_id_idx").on(t.userId)])
+ */
+export function userId(name = "user_id") {
+  return text(name)
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" });
+}
+
+/** Sign-in methods linked to a user: one row per OAuth/OIDC provider account. */
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: id(),
+    userId: userId(),
+    type: text("type").$type<"oauth" | "oidc" | "email" | "webauthn">().notNull(),
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    refresh_token: text("refresh_token"),
+    access_token: text("access_token"),
+    expires_at: integer("expires_at"),
+    token_type: text("token_type"),
+    scope: text("scope"),
+    id_token: text("id_token"),
+    session_state: text("session_state"),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("accounts_provider_account_unique").on(table.provider, table.providerAccountId),
+    index("accounts_user_id_idx").on(table.userId),
+  ],
+);
+
+/**
+ * Database sessions. `sessionToken` holds what the adapter is given; `/auth` gives it the SHA-256
+ * of the cookie's token, never the token itself.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: id(),
+    sessionToken: text("session_token").notNull(),
+    userId: userId(),
+    expires: integer("expires", { mode: "timestamp_ms" }).notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("sessions_session_token_unique").on(table.sessionToken),
+    index("sessions_user_id_idx").on(table.userId),
+    index("sessions_expires_idx").on(table.expires),
+  ],
+);
+
+/** One-time tokens (email sign-in links, verification). */
+export const verificationTokens = sqliteTable(
+  "verification_tokens",
+  {
+    id: id(),
+    identifier: text("identifier").notNull(),
+    token: text("token").notNull(),
+    expires: integer("expires", { mode: "timestamp_ms" }).notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("verification_tokens_identifier_token_unique").on(table.identifier, table.token),
+    index("verification_tokens_expires_idx").on(table.expires),
+  ],
+);
+
+/** WebAuthn credentials (passkeys) of a user. */
+export const authenticators = sqliteTable(
+  "authenticators",
+  {
+    id: id(),
+    credentialID: text("credential_id").notNull(),
+    userId: userId(),
+    providerAccountId: text("provider_account_id").notNull(),
+    credentialPublicKey: text("credential_public_key").notNull(),
+    counter: integer("counter").notNull(),
+    credentialDeviceType: text("credential_device_type").notNull(),
+    credentialBackedUp: integer("credential_backed_up", { mode: "boolean" }).notNull(),
+    transports: text("transports"),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("authenticators_credential_id_unique").on(table.credentialID),
+    index("authenticators_user_id_idx").on(table.userId),
+  ],
+);
+
+/** Lifecycle of an upload record: `pending` when signed, `uploaded` once verified, `deleted` after removal. */
+export type UploadStatus = "pending" | "uploaded" | "deleted";
+
+/** Files users upload to object storage (R2), tracked from signing to deletion by `/uploads`. */
+export const uploads = sqliteTable(
+  "uploads",
+  {
+    id: id(),
+    ownerId: userId("owner_id"),
+    key: text("key").notNull(),
+    policy: text("policy").notNull(),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    status: text("status", { enum: ["pending", "uploaded", "deleted"] })
+      .$type<UploadStatus>()
+      .notNull()
+      .default("pending"),
+    etag: text("etag"),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("uploads_key_unique").on(table.key),
+    index("uploads_owner_id_created_at_idx").on(table.ownerId, table.createdAt),
+    index("uploads_status_created_at_idx").on(table.status, table.createdAt),
+  ],
+);
+
+/** Relations for Drizzle's relational queries (`db.query.users.findFirst({ with: { sessions: true } })`). */
+export const usersRelations = relations(users, ({ many }) => ({
+  accounts: many(accounts),
+  sessions: many(sessions),
+  authenticators: many(authenticators),
+  uploads: many(uploads),
+}));
+
+/** @see usersRelations */
+export const accountsRelations = relations(accounts, ({ one }) => ({
+  user: one(users, { fields: [accounts.userId], references: [users.id] }),
+}));
+
+/** @see usersRelations */
+export const sessionsRelations = relations(sessions, ({ one }) => ({
+  user: one(users, { fields: [sessions.userId], references: [users.id] }),
+}));
+
+/** @see usersRelations */
+export const authenticatorsRelations = relations(authenticators, ({ one }) => ({
+  user: one(users, { fields: [authenticators.userId], references: [users.id] }),
+}));
+
+/** @see usersRelations */
+export const uploadsRelations = relations(uploads, ({ one }) => ({
+  owner: one(users, { fields: [uploads.ownerId], references: [users.id] }),
+}));

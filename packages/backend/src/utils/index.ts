@@ -1,0 +1,23 @@
+/**
+ * `@tetrastack/backend/utils`: small pure helpers shared by every subpath. Loads no database,
+ * auth, cloud or validation library.
+ * @module
+ */
+
+export {
+  ConfigError,
+  ConflictError,
+  type ErrorCode,
+  type ErrorIssue,
+  ForbiddenError,
+  isTetrastackError,
+  NotFoundError,
+  RateLimitError,
+  TetrastackError,
+  type TetrastackErrorOptions,
+  UnauthorizedError,
+  ValidationError,
+} from "../shared/errors.js";
+export { type SlugifyOptions, slugify } from "./slugify.js";
+export { type Result, to, toSync } from "./to.js";
+export { isUUIDv7, uuidv7, uuidv7Date } from "./uuidv7.js";

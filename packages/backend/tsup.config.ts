@@ -1,0 +1,38 @@
+import { defineConfig } from "tsup";
+
+/** Entry keys mirror the subpath exports (test/exports.test.ts keeps them in step). */
+export const esmEntries = {
+  "auth/index": "src/auth/index.ts",
+  "database/index": "src/database/index.ts",
+  "uploads/index": "src/uploads/index.ts",
+  "utils/index": "src/utils/index.ts",
+};
+
+/** drizzle-kit loads schema files through a CommonJS require hook: these two also ship as CJS. */
+export const cjsEntries = {
+  "database/index": "src/database/index.ts",
+  "utils/index": "src/utils/index.ts",
+};
+
+export default defineConfig([
+  {
+    entry: esmEntries,
+    format: ["esm"],
+    dts: true,
+    splitting: true,
+    clean: true,
+    target: "es2022",
+    platform: "node",
+    sourcemap: true,
+  },
+  {
+    entry: cjsEntries,
+    format: ["cjs"],
+    dts: true,
+    splitting: false,
+    clean: false,
+    target: "es2022",
+    platform: "node",
+    sourcemap: true,
+  },
+]);
