@@ -1,26 +1,27 @@
 import { ConflictError } from "../shared/errors.js";
 
-const UNIQUE = /UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)|SQLITE_CONSTRAINT_(?:UNIQUE|PRIMARYKEY)/;
+// "UNIQUE constraint failed: users.email" for columns, "...: index 'name'" for expression indexes.
+const UNIQUE = /(?:UNIQUE|PRIMARY KEY) constraint failed: (index '(\w+)'|[\w.]+(?:, [\w.]+)*)/;
+
+/** Expression indexes of this package, which SQLite reports by name only. */
+const EXPRESSION_INDEXES: Record<string, { table: string; columns: string[] }> = {
+  users_email_lower_unique: { table: "users", columns: ["email"] },
+};
 
 /**
  * Converts a unique-constraint failure from libSQL (however Drizzle wrapped it) into a
  * {@link ConflictError} naming the table and columns; returns any other error unchanged.
  */
 export function toConflictError(error: unknown): unknown {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
-    const message = current instanceof Error ? current.message : "";
-    const code = (current as { code?: unknown }).code;
-    const match = UNIQUE.exec(message) ?? (typeof code === "string" ? UNIQUE.exec(code) : null);
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    const match = UNIQUE.exec(current.message);
     if (match) {
-      const target = parseTarget(match[1] ?? UNIQUE.exec(message)?.[1]);
-      return new ConflictError(
-        target
-          ? `A ${target.table} row with that ${target.columns.join(" and ")} already exists.`
-          : "That row already exists.",
-        { cause: error, target },
-      );
+      const target = match[2] ? EXPRESSION_INDEXES[match[2]] : parseColumns(match[1] ?? "");
+      const what = target ? `${target.table} row with that ${target.columns.join(" and ")}` : "row with those values";
+      return new ConflictError(`A ${what} already exists.`, { cause: error, target });
     }
-    current = (current as { cause?: unknown }).cause;
+    current = current.cause;
   }
   return error;
 }
@@ -39,10 +40,9 @@ export async function catchConflict<T>(write: PromiseLike<T>): Promise<T> {
   }
 }
 
-function parseTarget(list: string | undefined): { table: string; columns: string[] } | undefined {
-  if (!list) return undefined;
+function parseColumns(list: string): { table: string; columns: string[] } | undefined {
   const pairs = list.split(", ").map((item) => item.split("."));
   const table = pairs[0]?.[0];
-  if (!table) return undefined;
-  return { table, columns: pairs.map((pair) => pair[1] ?? pair[0] ?? "") };
+  if (!table || pairs.some((pair) => pair.length !== 2)) return undefined;
+  return { table, columns: pairs.map((pair) => pair[1] ?? "") };
 }

@@ -4,8 +4,8 @@ import type { Migration } from "./migrate.js";
 export const migrations: readonly Migration[] = [
   {
     "tag": "0000_init",
-    "hash": "d01499bd0d9c58987bb85d197edd138417af12501e7896b2b3704578903fc82a",
-    "createdAt": 1795313194509,
+    "hash": "7077224e95804f855b012165db8d6002b392a65dc7732c947578cf5c4ce85a56",
+    "createdAt": 1795313407175,
     "statements": [
       "CREATE TABLE `accounts` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`type` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`provider_account_id` text NOT NULL,\n\t`refresh_token` text,\n\t`access_token` text,\n\t`expires_at` integer,\n\t`token_type` text,\n\t`scope` text,\n\t`id_token` text,\n\t`session_state` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
       "CREATE UNIQUE INDEX `accounts_provider_account_unique` ON `accounts` (`provider`,`provider_account_id`);",
@@ -13,8 +13,8 @@ export const migrations: readonly Migration[] = [
       "CREATE TABLE `authenticators` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`credential_id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`provider_account_id` text NOT NULL,\n\t`credential_public_key` text NOT NULL,\n\t`counter` integer NOT NULL,\n\t`credential_device_type` text NOT NULL,\n\t`credential_backed_up` integer NOT NULL,\n\t`transports` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
       "CREATE UNIQUE INDEX `authenticators_credential_id_unique` ON `authenticators` (`credential_id`);",
       "CREATE INDEX `authenticators_user_id_idx` ON `authenticators` (`user_id`);",
-      "CREATE TABLE `sessions` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`session_token` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`expires` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
-      "CREATE UNIQUE INDEX `sessions_session_token_unique` ON `sessions` (`session_token`);",
+      "CREATE TABLE `sessions` (\n\t`session_token` text PRIMARY KEY NOT NULL,\n\t`id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`expires` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE UNIQUE INDEX `sessions_id_unique` ON `sessions` (`id`);",
       "CREATE INDEX `sessions_user_id_idx` ON `sessions` (`user_id`);",
       "CREATE INDEX `sessions_expires_idx` ON `sessions` (`expires`);",
       "CREATE TABLE `uploads` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`owner_id` text NOT NULL,\n\t`key` text NOT NULL,\n\t`policy` text NOT NULL,\n\t`filename` text NOT NULL,\n\t`content_type` text NOT NULL,\n\t`size` integer NOT NULL,\n\t`status` text DEFAULT 'pending' NOT NULL,\n\t`etag` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`owner_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",

@@ -1,5 +1,6 @@
 import { relations, sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { uuidv7 } from "../utils/uuidv7.js";
 import { id, timestamps } from "./columns.js";
 
 /**
@@ -69,14 +70,18 @@ export const accounts = sqliteTable(
 export const sessions = sqliteTable(
   "sessions",
   {
-    id: id(),
-    sessionToken: text("session_token").notNull(),
+    // The adapter's type requires the token to be the primary key; `id` names a session safely
+    // (listing, revoking) without exposing even the token's hash.
+    sessionToken: text("session_token").primaryKey(),
+    id: text("id")
+      .notNull()
+      .$defaultFn(() => uuidv7()),
     userId: userId(),
     expires: integer("expires", { mode: "timestamp_ms" }).notNull(),
     ...timestamps(),
   },
   (table) => [
-    uniqueIndex("sessions_session_token_unique").on(table.sessionToken),
+    uniqueIndex("sessions_id_unique").on(table.id),
     index("sessions_user_id_idx").on(table.userId),
     index("sessions_expires_idx").on(table.expires),
   ],

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import {
+  ConfigError,
+  ConflictError,
+  ForbiddenError,
+  isTetrastackError,
+  NotFoundError,
+  RateLimitError,
+  TetrastackError,
+  UnauthorizedError,
+  ValidationError,
+} from "./errors.js";
+
+describe("error family", () => {
+  it.each([
+    [new ConfigError("x"), "CONFIG_INVALID", 500],
+    [new ValidationError("x"), "VALIDATION_FAILED", 400],
+    [new UnauthorizedError("x"), "UNAUTHORIZED", 401],
+    [new ForbiddenError("x"), "FORBIDDEN", 403],
+    [new NotFoundError("x"), "NOT_FOUND", 404],
+    [new ConflictError("x"), "CONFLICT", 409],
+    [new RateLimitError("x", { retryAfter: 1.2 }), "RATE_LIMITED", 429],
+  ] as const)("%s has a stable code, a status and its own name", (error, code, status) => {
+    expect(error).toBeInstanceOf(TetrastackError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.code).toBe(code);
+    expect(error.status).toBe(status);
+    expect(error.name).toBe(error.constructor.name);
+    expect(isTetrastackError(error)).toBe(true);
+    expect(isTetrastackError(error, code)).toBe(true);
+    expect(isTetrastackError(error, code === "CONFLICT" ? "NOT_FOUND" : "CONFLICT")).toBe(false);
+  });
+
+  it("keeps the cause", () => {
+    const cause = new Error("low level");
+    expect(new ConflictError("taken", { cause }).cause).toBe(cause);
+  });
+
+  it("recognises errors from another copy of the package by brand, not instanceof", () => {
+    // What a second copy (the CJS build, or another version) throws: same brand, other class.
+    const foreign = Object.assign(new Error("from elsewhere"), { code: "CONFLICT" });
+    (foreign as unknown as Record<symbol, boolean>)[Symbol.for("@tetrastack/backend/error")] = true;
+    expect(foreign instanceof ConflictError).toBe(false);
+    expect(isTetrastackError(foreign, "CONFLICT")).toBe(true);
+    expect(isTetrastackError(new Error("plain"))).toBe(false);
+    expect(isTetrastackError(null)).toBe(false);
+    expect(isTetrastackError({ code: "CONFLICT" })).toBe(false);
+  });
+
+  it("serialises to what a client may see", () => {
+    expect(JSON.parse(JSON.stringify(new RateLimitError("slow down", { retryAfter: 2.5 })))).toEqual({
+      name: "RateLimitError",
+      code: "RATE_LIMITED",
+      message: "slow down",
+      retryAfter: 3,
+    });
+    const validation = new ValidationError("bad", { issues: [{ path: "email", message: "Invalid email" }] });
+    expect(validation.toJSON().issues).toEqual([{ path: "email", message: "Invalid email" }]);
+  });
+});

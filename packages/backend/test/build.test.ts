@@ -1,0 +1,104 @@
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+import { cjsEntries, esmEntries } from "../tsup.config.js";
+
+// Checks on the built output in dist/ (built by `pnpm test` before vitest runs).
+const root = fileURLToPath(new URL("..", import.meta.url));
+const pkg = JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as {
+  exports: Record<string, unknown>;
+  sideEffects: boolean;
+  files: string[];
+};
+
+type Subpath = "auth" | "database" | "uploads" | "utils";
+
+/** Every package an entry pulls in when bundled, read from esbuild's metafile. */
+async function bundledPackages(subpath: Subpath): Promise<{ packages: Set<string>; bytes: number }> {
+  const result = await build({
+    stdin: { contents: `export * from "@tetrastack/backend/${subpath}";`, resolveDir: root },
+    bundle: true,
+    write: false,
+    minify: true,
+    format: "esm",
+    platform: "node",
+    metafile: true,
+    logLevel: "silent",
+  });
+  const packages = new Set<string>();
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const match = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(input);
+    if (match?.[1]) packages.add(match[1]);
+  }
+  return { packages, bytes: result.outputFiles[0]?.contents.byteLength ?? 0 };
+}
+
+const forbidden: Record<Subpath, string[]> = {
+  utils: ["next-auth", "@auth/core", "drizzle-orm", "@libsql/client", "@aws-sdk/client-s3", "zod"],
+  database: ["next-auth", "@auth/core", "@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"],
+  auth: ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"],
+  uploads: ["next-auth", "@auth/core", "@libsql/client"],
+};
+
+describe("package exports", () => {
+  it("maps exactly the built entries, plus ./package.json", () => {
+    const subpaths = Object.keys(esmEntries).map((entry) => `./${entry.replace(/\/index$/, "")}`);
+    expect(Object.keys(pkg.exports).sort()).toEqual([...subpaths, "./package.json"].sort());
+    expect(pkg.sideEffects).toBe(false);
+    expect(pkg.files).toEqual(["dist"]);
+  });
+
+  it("points every condition at a file that exists", () => {
+    const targets: string[] = [];
+    const walk = (value: unknown): void => {
+      if (typeof value === "string") targets.push(value);
+      else if (value && typeof value === "object") for (const inner of Object.values(value)) walk(inner);
+    };
+    walk(pkg.exports);
+    for (const target of targets)
+      expect({ target, exists: existsSync(`${root}/${target}`) }).toEqual({ target, exists: true });
+    for (const entry of Object.keys(cjsEntries)) expect(existsSync(`${root}/dist/${entry}.cjs`)).toBe(true);
+  });
+
+  it("ships the drizzle-kit migrations inside dist", () => {
+    const journal = JSON.parse(readFileSync(`${root}/dist/migrations/meta/_journal.json`, "utf8")) as {
+      entries: { tag: string }[];
+    };
+    for (const { tag } of journal.entries) expect(existsSync(`${root}/dist/migrations/${tag}.sql`)).toBe(true);
+  });
+
+  it("loads /database and /utils through require() too, with the same error brand", async () => {
+    const { createRequire } = await import("node:module");
+    const require = createRequire(import.meta.url);
+    const cjsUtils = require("@tetrastack/backend/utils") as typeof import("../src/utils/index.js");
+    const esmUtils = await import("@tetrastack/backend/utils");
+    const fromCjs = new cjsUtils.ConflictError("taken");
+    expect(fromCjs instanceof esmUtils.ConflictError).toBe(false);
+    expect(esmUtils.isTetrastackError(fromCjs, "CONFLICT")).toBe(true);
+    const cjsDatabase = require("@tetrastack/backend/database") as typeof import("../src/database/index.js");
+    expect(typeof cjsDatabase.createDatabase).toBe("function");
+    expect(cjsDatabase.packageMigrationList().length).toBeGreaterThan(0);
+  });
+});
+
+describe("import isolation", () => {
+  it.each(Object.keys(forbidden) as Subpath[])(
+    "/%s does not pull in the other subpaths' heavy dependencies",
+    async (subpath) => {
+      const { packages } = await bundledPackages(subpath);
+      const present = forbidden[subpath].filter((name) => packages.has(name));
+      expect(present).toEqual([]);
+    },
+  );
+
+  it("/database is built on drizzle-orm and @libsql/client, and /utils on uuidv7 and slugify only", async () => {
+    // Guards the test above against passing vacuously (e.g. an empty bundle).
+    const database = await bundledPackages("database");
+    expect([...database.packages]).toEqual(expect.arrayContaining(["drizzle-orm", "@libsql/client"]));
+    const utils = await bundledPackages("utils");
+    expect([...utils.packages].sort()).toEqual(["slugify", "uuidv7"]);
+    // slugify's transliteration table is most of it.
+    expect(utils.bytes).toBeLessThan(24_000);
+  });
+});
