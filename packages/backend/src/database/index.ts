@@ -35,6 +35,7 @@ export {
   accountsRelations,
   authenticators,
   authenticatorsRelations,
+  extendUsersRelations,
   sessions,
   sessionsRelations,
   type UploadStatus,

@@ -1,4 +1,4 @@
-import { relations, sql } from "drizzle-orm";
+import { type Relation, relations, sql, type TableRelationsHelpers } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { uuidv7 } from "../utils/uuidv7.js";
 import { id, timestamps } from "./columns.js";
@@ -152,13 +152,32 @@ export const uploads = sqliteTable(
   ],
 );
 
+function packageUserRelations({ many }: TableRelationsHelpers<"users">) {
+  return {
+    accounts: many(accounts),
+    sessions: many(sessions),
+    authenticators: many(authenticators),
+    uploads: many(uploads),
+  };
+}
+
 /** Relations for Drizzle's relational queries (`db.query.users.findFirst({ with: { sessions: true } })`). */
-export const usersRelations = relations(users, ({ many }) => ({
-  accounts: many(accounts),
-  sessions: many(sessions),
-  authenticators: many(authenticators),
-  uploads: many(uploads),
-}));
+export const usersRelations = relations(users, packageUserRelations);
+
+/**
+ * The package's user relations plus your own, for relational queries from `users` to your tables.
+ * Export the result as `usersRelations` from your schema so it replaces the package's entry when
+ * you spread both schemas (Drizzle wants one relations object per table).
+ *
+ * @example
+ * export const usersRelations = extendUsersRelations(({ many }) => ({ notes: many(notes) }))
+ * const db = createDatabase({ schema: { ...schema, ...appSchema } })
+ */
+export function extendUsersRelations<TExtra extends Record<string, Relation>>(
+  extra: (helpers: TableRelationsHelpers<"users">) => TExtra,
+) {
+  return relations(users, (helpers) => ({ ...packageUserRelations(helpers), ...extra(helpers) }));
+}
 
 /** @see usersRelations */
 export const accountsRelations = relations(accounts, ({ one }) => ({
