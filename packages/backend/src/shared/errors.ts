@@ -17,7 +17,11 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  | "INVALID_CREDENTIALS"
+  | "ACCOUNT_LOCKED"
+  | "SESSION_STALE"
+  | UploadErrorCode;
 
 /** One problem found while validating input or options. */
 export interface ErrorIssue {
@@ -132,6 +136,35 @@ export class RateLimitError extends TetrastackError<"RATE_LIMITED"> {
   }
 }
 
+/** The email or password is wrong, or the account does not exist (deliberately not told apart). */
+export class InvalidCredentialsError extends TetrastackError<"INVALID_CREDENTIALS"> {
+  readonly code = "INVALID_CREDENTIALS";
+  readonly status = 401;
+}
+
+/** Sign-in is refused for a while after repeated failures for this account; see `retryAfter`. */
+export class AccountLockedError extends TetrastackError<"ACCOUNT_LOCKED"> {
+  readonly code = "ACCOUNT_LOCKED";
+  readonly status = 423;
+  /** Whole seconds until the lock ends. */
+  readonly retryAfter: number;
+
+  constructor(message: string, options: TetrastackErrorOptions & { retryAfter: number }) {
+    super(message, options);
+    this.retryAfter = Math.max(1, Math.ceil(options.retryAfter));
+  }
+
+  override toJSON(): { name: string; code: "ACCOUNT_LOCKED"; message: string; retryAfter: number } {
+    return { ...super.toJSON(), retryAfter: this.retryAfter };
+  }
+}
+
+/** The caller is signed in, but not recently enough for this action: sign in again. */
+export class StaleSessionError extends TetrastackError<"SESSION_STALE"> {
+  readonly code = "SESSION_STALE";
+  readonly status = 401;
+}
+
 /**
  * True when `error` was thrown by this package (any copy of it), optionally with the given code.
  *
@@ -146,4 +179,45 @@ export function isTetrastackError<C extends ErrorCode = ErrorCode>(
     return false;
   }
   return code === undefined || (error as { code?: unknown }).code === code;
+}
+
+/** Codes of {@link UploadError}, one per way an upload can be refused or fail. */
+export type UploadErrorCode =
+  | "UPLOAD_POLICY_UNKNOWN"
+  | "UPLOAD_TYPE_NOT_ALLOWED"
+  | "UPLOAD_TOO_LARGE"
+  | "UPLOAD_MULTIPART_REQUIRED"
+  | "UPLOAD_NOT_FOUND"
+  | "UPLOAD_MISMATCH"
+  | "UPLOAD_FORBIDDEN"
+  | "UPLOAD_STORAGE_FAILED";
+
+const uploadErrorStatus: Record<UploadErrorCode, number> = {
+  UPLOAD_POLICY_UNKNOWN: 400,
+  UPLOAD_TYPE_NOT_ALLOWED: 415,
+  UPLOAD_TOO_LARGE: 413,
+  UPLOAD_MULTIPART_REQUIRED: 413,
+  UPLOAD_NOT_FOUND: 404,
+  UPLOAD_MISMATCH: 422,
+  UPLOAD_FORBIDDEN: 403,
+  // The storage service failed or refused a request the server made: not the caller's fault.
+  UPLOAD_STORAGE_FAILED: 502,
+};
+
+/**
+ * An upload was refused (policy, type, size), is missing or does not match what was signed,
+ * belongs to someone else, or the storage service failed. `code` says which.
+ *
+ * @example
+ * if (isTetrastackError(e, "UPLOAD_TOO_LARGE")) return { error: "That file is too big." }
+ */
+export class UploadError extends TetrastackError<UploadErrorCode> {
+  readonly code: UploadErrorCode;
+  readonly status: number;
+
+  constructor(message: string, options: TetrastackErrorOptions & { code: UploadErrorCode }) {
+    super(message, options);
+    this.code = options.code;
+    this.status = uploadErrorStatus[options.code];
+  }
 }

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CorsRule } from "../src/uploads/index.js";
+
+// @20minutes/s3rver ships no types; this is the part of its API the tests use.
+interface S3rverInstance {
+  run(): Promise<{ address: string; port: number }>;
+  close(): Promise<void>;
+}
+type S3rverConstructor = new (options: {
+  address: string;
+  port: number;
+  silent: boolean;
+  directory: string;
+  configureBuckets: { name: string; configs: string[] }[];
+}) => S3rverInstance;
+
+const require = createRequire(import.meta.url);
+const S3rver = require("@20minutes/s3rver") as S3rverConstructor;
+
+/** The only key pair s3rver knows; it verifies SigV4 signatures made with it. */
+export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+
+/** A running s3rver on 127.0.0.1: its endpoint, bucket and a `stop()` that also removes its files. */
+export interface TestS3Server {
+  endpoint: string;
+  bucket: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `@20minutes/s3rver` in-process on a free loopback port, with one bucket whose CORS rule
+ * is `cors` (set through `configureBuckets`: the SDK's header-signed PutBucketCors fails against
+ * s3rver's verifier).
+ */
+export async function startS3Server(options: { bucket?: string; cors: CorsRule }): Promise<TestS3Server> {
+  const bucket = options.bucket ?? "uploads-test";
+  const directory = mkdtempSync(join(tmpdir(), "tetrastack-s3rver-"));
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket, configs: [corsXML(options.cors)] }],
+  });
+  const { port } = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    bucket,
+    async stop() {
+      await server.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The `PutBucketCors` rule as the CORSConfiguration XML s3rver loads. */
+export function corsXML(rule: CorsRule): string {
+  const tags = (name: string, values: readonly string[]): string =>
+    values.map((value) => `<${name}>${escapeXML(value)}</${name}>`).join("");
+  return [
+    "<CORSConfiguration><CORSRule>",
+    tags("AllowedOrigin", rule.AllowedOrigins),
+    tags("AllowedMethod", rule.AllowedMethods),
+    tags("AllowedHeader", rule.AllowedHeaders),
+    tags("ExposeHeader", rule.ExposeHeaders),
+    `<MaxAgeSeconds>${rule.MaxAgeSeconds}</MaxAgeSeconds>`,
+    "</CORSRule></CORSConfiguration>",
+  ].join("");
+}
+
+function escapeXML(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
