@@ -24,6 +24,8 @@ export default defineConfig([
     target: "es2022",
     platform: "node",
     sourcemap: true,
+    // Keep `node:crypto` etc. as written: bundlers and edge runtimes key on the prefix.
+    removeNodeProtocol: false,
   },
   {
     entry: cjsEntries,
@@ -34,5 +36,7 @@ export default defineConfig([
     target: "es2022",
     platform: "node",
     sourcemap: true,
+    // Keep `node:crypto` etc. as written: bundlers and edge runtimes key on the prefix.
+    removeNodeProtocol: false,
   },
 ]);

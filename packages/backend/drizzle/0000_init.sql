@@ -11,6 +11,7 @@ CREATE TABLE `accounts` (
 	`scope` text,
 	`id_token` text,
 	`session_state` text,
+	`password_hash` text,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
@@ -35,11 +36,25 @@ CREATE TABLE `authenticators` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `authenticators_credential_id_unique` ON `authenticators` (`credential_id`);--> statement-breakpoint
 CREATE INDEX `authenticators_user_id_idx` ON `authenticators` (`user_id`);--> statement-breakpoint
+CREATE TABLE `rate_limits` (
+	`id` text PRIMARY KEY NOT NULL,
+	`key` text NOT NULL,
+	`count` integer NOT NULL,
+	`reset_at` integer NOT NULL,
+	`locked_until` integer,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `rate_limits_key_unique` ON `rate_limits` (`key`);--> statement-breakpoint
+CREATE INDEX `rate_limits_reset_at_idx` ON `rate_limits` (`reset_at`);--> statement-breakpoint
 CREATE TABLE `sessions` (
 	`session_token` text PRIMARY KEY NOT NULL,
 	`id` text NOT NULL,
 	`user_id` text NOT NULL,
 	`expires` integer NOT NULL,
+	`ip_address` text,
+	`user_agent` text,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade

@@ -245,6 +245,7 @@ describe("schema", () => {
       uploads: ["owner_id", "key"],
       users: ["email"],
       verification_tokens: ["identifier", "expires"],
+      rate_limits: ["key", "reset_at"],
     };
     for (const [table, columns] of Object.entries(expected)) {
       const indexes = await db.all<{ name: string }>(sql.raw(`PRAGMA index_list(${table})`));

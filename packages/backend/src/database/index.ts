@@ -31,11 +31,13 @@ export {
   packageMigrationList,
 } from "./migrate.js";
 export {
+  type AccountType,
   accounts,
   accountsRelations,
   authenticators,
   authenticatorsRelations,
   extendUsersRelations,
+  rateLimits,
   sessions,
   sessionsRelations,
   type UploadStatus,

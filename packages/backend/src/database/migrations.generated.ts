@@ -4,16 +4,19 @@ import type { Migration } from "./migrate.js";
 export const migrations: readonly Migration[] = [
   {
     "tag": "0000_init",
-    "hash": "7077224e95804f855b012165db8d6002b392a65dc7732c947578cf5c4ce85a56",
-    "createdAt": 1795313407175,
+    "hash": "4e51a16b3f466f78665ffcbc45bfd03a4f605a594f449bea3f5b9b7e5650fdc9",
+    "createdAt": 1795313669663,
     "statements": [
-      "CREATE TABLE `accounts` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`type` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`provider_account_id` text NOT NULL,\n\t`refresh_token` text,\n\t`access_token` text,\n\t`expires_at` integer,\n\t`token_type` text,\n\t`scope` text,\n\t`id_token` text,\n\t`session_state` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE TABLE `accounts` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`type` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`provider_account_id` text NOT NULL,\n\t`refresh_token` text,\n\t`access_token` text,\n\t`expires_at` integer,\n\t`token_type` text,\n\t`scope` text,\n\t`id_token` text,\n\t`session_state` text,\n\t`password_hash` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
       "CREATE UNIQUE INDEX `accounts_provider_account_unique` ON `accounts` (`provider`,`provider_account_id`);",
       "CREATE INDEX `accounts_user_id_idx` ON `accounts` (`user_id`);",
       "CREATE TABLE `authenticators` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`credential_id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`provider_account_id` text NOT NULL,\n\t`credential_public_key` text NOT NULL,\n\t`counter` integer NOT NULL,\n\t`credential_device_type` text NOT NULL,\n\t`credential_backed_up` integer NOT NULL,\n\t`transports` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
       "CREATE UNIQUE INDEX `authenticators_credential_id_unique` ON `authenticators` (`credential_id`);",
       "CREATE INDEX `authenticators_user_id_idx` ON `authenticators` (`user_id`);",
-      "CREATE TABLE `sessions` (\n\t`session_token` text PRIMARY KEY NOT NULL,\n\t`id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`expires` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE TABLE `rate_limits` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`key` text NOT NULL,\n\t`count` integer NOT NULL,\n\t`reset_at` integer NOT NULL,\n\t`locked_until` integer,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+      "CREATE UNIQUE INDEX `rate_limits_key_unique` ON `rate_limits` (`key`);",
+      "CREATE INDEX `rate_limits_reset_at_idx` ON `rate_limits` (`reset_at`);",
+      "CREATE TABLE `sessions` (\n\t`session_token` text PRIMARY KEY NOT NULL,\n\t`id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`expires` integer NOT NULL,\n\t`ip_address` text,\n\t`user_agent` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
       "CREATE UNIQUE INDEX `sessions_id_unique` ON `sessions` (`id`);",
       "CREATE INDEX `sessions_user_id_idx` ON `sessions` (`user_id`);",
       "CREATE INDEX `sessions_expires_idx` ON `sessions` (`expires`);",

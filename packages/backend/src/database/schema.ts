@@ -3,6 +3,7 @@ export {
   accountsRelations,
   authenticators,
   authenticatorsRelations,
+  rateLimits,
   sessions,
   sessionsRelations,
   uploads,

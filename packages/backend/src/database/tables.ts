@@ -39,13 +39,22 @@ export function userId(name = "user_id") {
     .references(() => users.id, { onDelete: "cascade" });
 }
 
-/** Sign-in methods linked to a user: one row per OAuth/OIDC provider account. */
+/** The kinds of sign-in method an `accounts` row records. */
+export type AccountType = "oauth" | "oidc" | "email" | "webauthn" | "credentials";
+
+/**
+ * Sign-in methods linked to a user: one row per OAuth/OIDC provider account, and one
+ * `provider = "credentials"` row (`providerAccountId` = the user id) holding the password hash of
+ * a user who has a password. The hash lives here rather than on `users` because Auth.js hands the
+ * whole users row to every callback, event and session lookup; accounts rows never leave the
+ * adapter, and a user without a password simply has no such row.
+ */
 export const accounts = sqliteTable(
   "accounts",
   {
     id: id(),
     userId: userId(),
-    type: text("type").$type<"oauth" | "oidc" | "email" | "webauthn">().notNull(),
+    type: text("type").$type<AccountType>().notNull(),
     provider: text("provider").notNull(),
     providerAccountId: text("provider_account_id").notNull(),
     refresh_token: text("refresh_token"),
@@ -55,6 +64,8 @@ export const accounts = sqliteTable(
     scope: text("scope"),
     id_token: text("id_token"),
     session_state: text("session_state"),
+    /** Password hash (PHC string: `$scrypt$ln=17,r=8,p=1$salt$hash`) on the credentials row; null elsewhere. */
+    passwordHash: text("password_hash"),
     ...timestamps(),
   },
   (table) => [
@@ -65,7 +76,7 @@ export const accounts = sqliteTable(
 
 /**
  * Database sessions. `sessionToken` holds what the adapter is given; `/auth` gives it the SHA-256
- * of the cookie's token, never the token itself.
+ * of the cookie's token, never the token itself. `updatedAt` moves whenever the session slides.
  */
 export const sessions = sqliteTable(
   "sessions",
@@ -78,6 +89,10 @@ export const sessions = sqliteTable(
       .$defaultFn(() => uuidv7()),
     userId: userId(),
     expires: integer("expires", { mode: "timestamp_ms" }).notNull(),
+    /** Client address seen at sign-in (as the rate limiter derives it), for "your sessions" lists. */
+    ipAddress: text("ip_address"),
+    /** `User-Agent` seen at sign-in, cut to 512 characters. */
+    userAgent: text("user_agent"),
     ...timestamps(),
   },
   (table) => [
@@ -101,6 +116,27 @@ export const verificationTokens = sqliteTable(
     uniqueIndex("verification_tokens_identifier_token_unique").on(table.identifier, table.token),
     index("verification_tokens_expires_idx").on(table.expires),
   ],
+);
+
+/**
+ * Counters of the rate limiter and of the per-account sign-in lockout of `/auth`, shared by every
+ * app instance on the database. `key` is a bucket name plus a SHA-256 of the IP or email, so no
+ * address is stored in clear. Rows past `resetAt` (and `lockedUntil`) are dead and may be pruned.
+ */
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    id: id(),
+    key: text("key").notNull(),
+    /** Hits in the current window, or consecutive failed sign-ins for a lockout row. */
+    count: integer("count").notNull(),
+    /** When the window ends (for a lockout row: when its failures are forgotten). */
+    resetAt: integer("reset_at", { mode: "timestamp_ms" }).notNull(),
+    /** Lockout rows only: sign-in is refused until then. */
+    lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
+    ...timestamps(),
+  },
+  (table) => [uniqueIndex("rate_limits_key_unique").on(table.key), index("rate_limits_reset_at_idx").on(table.resetAt)],
 );
 
 /** WebAuthn credentials (passkeys) of a user. */

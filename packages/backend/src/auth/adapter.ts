@@ -1,0 +1,62 @@
+import { DrizzleAdapter } from "@auth/drizzle-adapter";
+import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
+import { normalizeEmail } from "./email.js";
+import type { AuthDatabase, AuthTables } from "./options.js";
+import { currentRequestMeta } from "./request-context.js";
+import type { SessionStore } from "./sessions.js";
+
+function normalizeUserEmail<T extends { email?: string | null }>(user: T): T {
+  return typeof user.email === "string" && user.email ? { ...user, email: normalizeEmail(user.email) } : user;
+}
+
+/**
+ * The Drizzle adapter with two changes: session tokens are hashed (SHA-256) before they touch the
+ * database, so the cookie's token is never stored; and every email is normalised on the way in,
+ * so OAuth and email sign-in find the same user as credentials do.
+ *
+ * @internal Built by `createAuth`; exported for tests and advanced setups.
+ */
+export function createAuthAdapter(db: AuthDatabase, tables: AuthTables, store: SessionStore): Adapter {
+  const base = DrizzleAdapter(db, {
+    usersTable: tables.users,
+    accountsTable: tables.accounts,
+    sessionsTable: tables.sessions,
+    verificationTokensTable: tables.verificationTokens,
+    authenticatorsTable: tables.authenticators,
+    // The adapter's structural table types predate our extra columns and unions; the columns it
+    // addresses (Auth.js property names) are all present.
+  } as never) as Required<Adapter>;
+
+  const toAdapterSession = (row: AuthTables["sessions"]["$inferSelect"]): AdapterSession => row;
+
+  return {
+    ...base,
+    createUser: (user) => base.createUser(normalizeUserEmail(user)),
+    getUserByEmail: (email) => base.getUserByEmail(normalizeEmail(email)),
+    updateUser: (user) => base.updateUser(normalizeUserEmail(user)),
+    async createSession({ sessionToken, userId, expires }) {
+      const meta = currentRequestMeta();
+      const row = await store.create({
+        sessionToken,
+        userId,
+        expires,
+        ipAddress: meta?.ip ?? null,
+        userAgent: meta?.userAgent ?? null,
+      });
+      return toAdapterSession(row);
+    },
+    async getSessionAndUser(sessionToken) {
+      const found = await store.find(sessionToken);
+      return found ? { session: toAdapterSession(found.session), user: found.user as AdapterUser } : null;
+    },
+    async updateSession({ sessionToken, expires }) {
+      if (!expires) return null;
+      const row = await store.update(sessionToken, expires);
+      return row ? toAdapterSession(row) : null;
+    },
+    async deleteSession(sessionToken) {
+      const row = await store.delete(sessionToken);
+      return row ? toAdapterSession(row) : null;
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import * as z from "zod";
+import { codePointLength, isWellFormed } from "./text.js";
+
+/** Cost and sizes of the scrypt password hash. */
+export interface ScryptParams {
+  /**
+   * log2 of the CPU/memory cost N. Memory per hash is 128 × 2^ln × r bytes (128 MiB at 17/8).
+   * @default 17
+   */
+  ln: number;
+  /**
+   * Block size.
+   * @default 8
+   */
+  r: number;
+  /**
+   * Parallelism (run sequentially by Node: cost grows linearly with it).
+   * @default 1
+   */
+  p: number;
+  /**
+   * Length of the derived key in bytes.
+   * @default 32
+   */
+  keyLength: number;
+  /**
+   * Length of the random salt in bytes.
+   * @default 16
+   */
+  saltLength: number;
+}
+
+/**
+ * OWASP's minimum for scrypt (N=2^17, r=8, p=1: 128 MiB, about 0.3 s on one core), with a 32-byte
+ * key and a 16-byte salt. Raise `ln` over time: stored hashes carry their own parameters and are
+ * upgraded at the next sign-in.
+ */
+export const DEFAULT_SCRYPT_PARAMS: Readonly<ScryptParams> = Object.freeze({
+  ln: 17,
+  r: 8,
+  p: 1,
+  keyLength: 32,
+  saltLength: 16,
+});
+
+// A stored hash is parsed before it is trusted: a corrupt or hostile row must not make one
+// verification allocate gigabytes.
+const LIMITS = { ln: [1, 22], r: [1, 32], p: [1, 16], keyLength: [16, 128], saltLength: [8, 128] } as const;
+const MAX_MEMORY = 1024 * 1024 * 1024;
+const PHC = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+
+/** A parsed `$scrypt$…` PHC string. */
+export interface ParsedPasswordHash {
+  ln: number;
+  r: number;
+  p: number;
+  salt: Buffer;
+  hash: Buffer;
+}
+
+/**
+ * Parses a stored hash (`$scrypt$ln=17,r=8,p=1$<salt>$<hash>`, base64 without padding); null when
+ * it is malformed or its parameters are outside safe bounds.
+ */
+export function parsePasswordHash(stored: string): ParsedPasswordHash | null {
+  const match = PHC.exec(stored);
+  if (!match) return null;
+  const [ln, r, p] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const salt = Buffer.from(match[4] ?? "", "base64");
+  const hash = Buffer.from(match[5] ?? "", "base64");
+  const within = (value: number, [min, max]: readonly [number, number]): boolean => value >= min && value <= max;
+  if (!within(ln, LIMITS.ln) || !within(r, LIMITS.r) || !within(p, LIMITS.p)) return null;
+  if (!within(salt.length, LIMITS.saltLength) || !within(hash.length, LIMITS.keyLength)) return null;
+  if (128 * 2 ** ln * r > MAX_MEMORY) return null;
+  return { ln, r, p, salt, hash };
+}
+
+function derive(password: string, salt: Buffer, keyLength: number, params: Pick<ScryptParams, "ln" | "r" | "p">) {
+  const N = 2 ** params.ln;
+  return new Promise<Buffer>((resolve, reject) => {
+    // The callback form runs on the libuv threadpool, off the event loop. maxmem must exceed
+    // 128·N·r or Node refuses (its default, 32 MiB, is below OWASP's setting).
+    scrypt(
+      Buffer.from(password.normalize("NFKC"), "utf8"),
+      salt,
+      keyLength,
+      { N, r: params.r, p: params.p, maxmem: 256 * N * params.r },
+      (error, key) => (error ? reject(error) : resolve(key)),
+    );
+  });
+}
+
+/**
+ * Hashes a password with scrypt (NFKC-normalised first) into a PHC string that records its
+ * parameters and salt. Runs on the threadpool; validate the password against the policy first.
+ *
+ * @example
+ * const stored = await hashPassword("correct horse battery staple")
+ */
+export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT_PARAMS): Promise<string> {
+  const salt = randomBytes(params.saltLength);
+  const key = await derive(password, salt, params.keyLength, params);
+  const b64 = (buffer: Buffer): string => buffer.toString("base64").replace(/=+$/, "");
+  return `$scrypt$ln=${params.ln},r=${params.r},p=${params.p}$${b64(salt)}$${b64(key)}`;
+}
+
+/**
+ * Checks a password against a stored hash in constant time. False for a wrong password and for
+ * a malformed hash; never throws for either.
+ */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parsed = parsePasswordHash(stored);
+  if (!parsed) return false;
+  const key = await derive(password, parsed.salt, parsed.hash.length, parsed);
+  return timingSafeEqual(key, parsed.hash);
+}
+
+const DUMMY_SALT = Buffer.alloc(16, 0x5a);
+
+/**
+ * @internal Spends the time of one verification without a stored hash, so that an unknown email
+ * costs what a wrong password costs.
+ */
+export async function burnPasswordHash(password: string, params: ScryptParams): Promise<false> {
+  await derive(password, DUMMY_SALT, params.keyLength, params);
+  return false;
+}
+
+/** True when a stored hash is weaker than (or differs in size from) the current parameters. */
+export function needsRehash(stored: string, params: ScryptParams): boolean {
+  const parsed = parsePasswordHash(stored);
+  if (!parsed) return true;
+  return (
+    parsed.ln < params.ln ||
+    parsed.r < params.r ||
+    parsed.p < params.p ||
+    parsed.hash.length !== params.keyLength ||
+    parsed.salt.length < params.saltLength
+  );
+}
+
+/** Length limits of new passwords, counted in Unicode code points after NFKC. */
+export interface PasswordPolicy {
+  /**
+   * Shortest password accepted at registration (at least 8). Not applied at sign-in, so raising it
+   * does not lock out existing users.
+   * @default 8
+   */
+  minLength: number;
+  /**
+   * Longest password accepted anywhere, which bounds the work done per attempt.
+   * @default 128
+   */
+  maxLength: number;
+}
+
+/**
+ * @internal The zod schema of a new password: a well-formed string within the policy. Rejects
+ * oversized input before normalising it (NFKC of a megabyte is not free).
+ */
+export function newPasswordSchema(policy: PasswordPolicy): z.ZodType<string, unknown> {
+  return z
+    .string({ error: "must be a string" })
+    .max(policy.maxLength * 4, { error: `must be at most ${policy.maxLength} characters` })
+    .refine(isWellFormed, { error: "contains invalid characters", abort: true })
+    .transform((value) => value.normalize("NFKC"))
+    .refine((value) => codePointLength(value) >= policy.minLength, {
+      error: `must be at least ${policy.minLength} characters`,
+    })
+    .refine((value) => codePointLength(value) <= policy.maxLength, {
+      error: `must be at most ${policy.maxLength} characters`,
+    });
+}
+
+/** @internal The password as sign-in will hash it, or null when no stored hash could match it. */
+export function parseSignInPassword(value: unknown, policy: PasswordPolicy): string | null {
+  if (typeof value !== "string" || value.length === 0 || value.length > policy.maxLength * 4) return null;
+  if (!isWellFormed(value)) return null;
+  const normalized = value.normalize("NFKC");
+  return codePointLength(normalized) <= policy.maxLength ? normalized : null;
+}

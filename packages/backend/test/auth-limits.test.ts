@@ -1,0 +1,259 @@
+import { createHash } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSessionToken, isTetrastackError, RateLimitError } from "../src/auth/index.js";
+import { createDatabase, type Database, rateLimits, sessions } from "../src/database/index.js";
+import { Browser, createTestAuth, errorCodeOf, PASSWORD, register } from "./auth-helpers.js";
+import { createTestDatabase } from "./helpers.js";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const noLockout = { enabled: false };
+
+describe("sign-in rate limits", () => {
+  let db: Database;
+  let url: string;
+  let cleanup: () => void;
+
+  beforeAll(async () => {
+    ({ db, url, cleanup } = await createTestDatabase());
+  });
+  afterAll(() => cleanup());
+
+  it("limits attempts per IP, answers RATE_LIMITED, and lets the window expire", async () => {
+    const { auth } = await createTestAuth(
+      { rateLimit: { signIn: { window: 1, perIP: 3, perAccount: 100 } }, lockout: noLockout },
+      { db },
+    );
+    await register(auth, "ip-limit@example.com");
+    const codes: (string | null)[] = [];
+    for (let i = 0; i < 4; i++) {
+      codes.push(errorCodeOf(await new Browser(auth, "192.0.2.10").signIn(`user${i}@example.com`, "wrong password")));
+    }
+    expect(codes).toEqual(["INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "RATE_LIMITED"]);
+    // The right password from a limited address is refused too, without a session.
+    const limited = new Browser(auth, "192.0.2.10");
+    expect(errorCodeOf(await limited.signIn("ip-limit@example.com", PASSWORD))).toBe("RATE_LIMITED");
+    expect(limited.sessionToken).toBeUndefined();
+    // Another address is unaffected.
+    const other = new Browser(auth, "192.0.2.11");
+    await other.signIn("ip-limit@example.com", PASSWORD);
+    expect(other.sessionToken).toBeDefined();
+
+    await sleep(1_100);
+    const later = new Browser(auth, "192.0.2.10");
+    await later.signIn("ip-limit@example.com", PASSWORD);
+    expect(later.sessionToken).toBeDefined();
+  });
+
+  it("counts IPv6 addresses per /64", async () => {
+    const { auth } = await createTestAuth(
+      { rateLimit: { signIn: { window: 60, perIP: 2, perAccount: 100 } }, lockout: noLockout },
+      { db },
+    );
+    const codes: (string | null)[] = [];
+    for (const ip of ["2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:0db8:0001:0002:0:0:0:77"]) {
+      codes.push(errorCodeOf(await new Browser(auth, ip).signIn("v6@example.com", "wrong password")));
+    }
+    expect(codes).toEqual(["INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "RATE_LIMITED"]);
+    expect(errorCodeOf(await new Browser(auth, "2001:db8:1:3::1").signIn("v6b@example.com", "wrong password"))).toBe(
+      "INVALID_CREDENTIALS",
+    );
+  });
+
+  it("limits attempts per account across addresses", async () => {
+    const { auth } = await createTestAuth(
+      { rateLimit: { signIn: { window: 60, perIP: 100, perAccount: 2 } }, lockout: noLockout },
+      { db },
+    );
+    const codes: (string | null)[] = [];
+    for (const ip of ["198.51.100.1", "198.51.100.2", "198.51.100.3"]) {
+      codes.push(errorCodeOf(await new Browser(auth, ip).signIn("Target@Example.com", "wrong password")));
+    }
+    expect(codes).toEqual(["INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "RATE_LIMITED"]);
+  });
+
+  it("is one limit for two app instances sharing the database", async () => {
+    const second = createDatabase({ url });
+    try {
+      const options = { rateLimit: { signIn: { window: 60, perIP: 4, perAccount: 100 } }, lockout: noLockout };
+      const a = await createTestAuth(options, { db });
+      const b = await createTestAuth(options, { db: second });
+      const codes: (string | null)[] = [];
+      for (let i = 0; i < 5; i++) {
+        const instance = i % 2 === 0 ? a.auth : b.auth;
+        codes.push(
+          errorCodeOf(await new Browser(instance, "203.0.113.77").signIn(`s${i}@example.com`, "wrong password")),
+        );
+      }
+      expect(codes.slice(0, 4)).toEqual(Array(4).fill("INVALID_CREDENTIALS"));
+      expect(codes[4]).toBe("RATE_LIMITED");
+
+      // Concurrent hits from both instances are all counted (atomic upserts).
+      const burst = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          new Browser(i % 2 ? a.auth : b.auth, "203.0.113.78").signIn(`burst${i}@example.com`, "wrong password"),
+        ),
+      );
+      expect(burst.map(errorCodeOf).filter((code) => code === "RATE_LIMITED")).toHaveLength(6);
+    } finally {
+      second.$client.close();
+    }
+  });
+
+  it("keeps counters per process only with storage: memory (explicit opt-in)", async () => {
+    const before = await db.select({ count: sql<number>`count(*)` }).from(rateLimits);
+    const options = {
+      rateLimit: { storage: "memory" as const, signIn: { window: 60, perIP: 1, perAccount: 100 } },
+      lockout: noLockout,
+    };
+    const a = await createTestAuth(options, { db });
+    const b = await createTestAuth(options, { db });
+    expect(errorCodeOf(await new Browser(a.auth, "192.0.2.99").signIn("m1@example.com", "x"))).toBe(
+      "INVALID_CREDENTIALS",
+    );
+    expect(errorCodeOf(await new Browser(a.auth, "192.0.2.99").signIn("m2@example.com", "x"))).toBe("RATE_LIMITED");
+    // The other instance has its own counters.
+    expect(errorCodeOf(await new Browser(b.auth, "192.0.2.99").signIn("m3@example.com", "x"))).toBe(
+      "INVALID_CREDENTIALS",
+    );
+    expect(await db.select({ count: sql<number>`count(*)` }).from(rateLimits)).toEqual(before);
+  });
+
+  it("stores hashes of addresses and emails, not the values", async () => {
+    const keys = (await db.select({ key: rateLimits.key }).from(rateLimits)).map((row) => row.key);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).toMatch(/^(sign-in|register|email):(ip|account):[0-9a-f]{64}$|^lockout:[0-9a-f]{64}$/);
+    }
+  });
+});
+
+describe("per-account lockout", () => {
+  let db: Database;
+  let url: string;
+  let cleanup: () => void;
+
+  beforeAll(async () => {
+    ({ db, url, cleanup } = await createTestDatabase());
+  });
+  afterAll(() => cleanup());
+
+  it("locks after repeated failures (even for the right password), backs off, and unlocks", async () => {
+    const { auth } = await createTestAuth(
+      { lockout: { threshold: 3, baseSeconds: 1, maxSeconds: 4 }, rateLimit: { signIn: { perAccount: 1000 } } },
+      { db },
+    );
+    await register(auth, "lock@example.com");
+    const attempt = async (password: string) => {
+      const browser = new Browser(auth, "203.0.113.5");
+      const response = await browser.signIn("lock@example.com", password);
+      return { code: errorCodeOf(response), signedIn: Boolean(browser.sessionToken) };
+    };
+    for (let i = 0; i < 3; i++) expect((await attempt("wrong password")).code).toBe("INVALID_CREDENTIALS");
+    expect(await attempt(PASSWORD)).toEqual({ code: "ACCOUNT_LOCKED", signedIn: false });
+
+    await sleep(1_100);
+    // One more failure after the first lock: the next lock is twice as long.
+    expect((await attempt("wrong password")).code).toBe("INVALID_CREDENTIALS");
+    await sleep(1_100);
+    expect((await attempt(PASSWORD)).code).toBe("ACCOUNT_LOCKED");
+    await sleep(1_000);
+    // A success clears the failures.
+    expect(await attempt(PASSWORD)).toEqual({ code: null, signedIn: true });
+    expect((await attempt("wrong password")).code).toBe("INVALID_CREDENTIALS");
+    expect(await attempt(PASSWORD)).toEqual({ code: null, signedIn: true });
+  });
+
+  it("locks unknown emails the same way, so a lock reveals nothing", async () => {
+    const { auth } = await createTestAuth({ lockout: { threshold: 2, baseSeconds: 30 } }, { db });
+    const codes: (string | null)[] = [];
+    for (let i = 0; i < 3; i++)
+      codes.push(errorCodeOf(await new Browser(auth).signIn("ghost@example.com", "whatever!")));
+    expect(codes).toEqual(["INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "ACCOUNT_LOCKED"]);
+  });
+
+  it("is shared by two app instances on one database", async () => {
+    const second = createDatabase({ url });
+    try {
+      const options = { lockout: { threshold: 2, baseSeconds: 30 } };
+      const a = await createTestAuth(options, { db });
+      const b = await createTestAuth(options, { db: second });
+      await register(a.auth, "shared-lock@example.com");
+      await new Browser(a.auth).signIn("shared-lock@example.com", "wrong password");
+      await new Browser(b.auth).signIn("shared-lock@example.com", "wrong password");
+      expect(errorCodeOf(await new Browser(a.auth).signIn("shared-lock@example.com", PASSWORD))).toBe("ACCOUNT_LOCKED");
+      expect(errorCodeOf(await new Browser(b.auth).signIn("shared-lock@example.com", PASSWORD))).toBe("ACCOUNT_LOCKED");
+      const key = `lockout:${createHash("sha256").update("shared-lock@example.com").digest("hex")}`;
+      const [row] = await db.select().from(rateLimits).where(eq(rateLimits.key, key));
+      expect(row?.count).toBe(2);
+      expect(row?.lockedUntil?.getTime()).toBeGreaterThan(Date.now() + 25_000);
+    } finally {
+      second.$client.close();
+    }
+  });
+});
+
+describe("prune", () => {
+  it("deletes expired sessions and dead rate-limit rows, and nothing alive", async () => {
+    const { auth, db, cleanup } = await createTestAuth({
+      rateLimit: { signIn: { window: 1, perIP: 100, perAccount: 100 } },
+      lockout: { threshold: 1, baseSeconds: 60 },
+    });
+    try {
+      await register(auth, "prune@example.com");
+      const live = new Browser(auth);
+      await live.signIn("prune@example.com", PASSWORD);
+      const dead = new Browser(auth);
+      await dead.signIn("prune@example.com", PASSWORD);
+      await db
+        .update(sessions)
+        .set({ expires: new Date(Date.now() - 1000) })
+        .where(eq(sessions.sessionToken, hashSessionToken(dead.sessionToken ?? "")));
+      // A live lockout (60 s) and sign-in counters whose 1 s window is about to end.
+      await new Browser(auth).signIn("locked-prune@example.com", "wrong password");
+      await sleep(1_100);
+      const result = await auth.prune();
+      expect(result.sessions).toBe(1);
+      expect(result.rateLimits).toBeGreaterThanOrEqual(2);
+      const remaining = await db.select().from(rateLimits);
+      // The 1 s sign-in windows are gone; the live lock and the hour-long register window (per account; no IP was given) stay.
+      expect(remaining.map((row) => row.key.split(":")[0]).sort()).toEqual(["lockout", "register"]);
+      expect(await live.session()).not.toBeNull();
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe("registration rate limit", () => {
+  it("throws RateLimitError with retryAfter, per account and per IP", async () => {
+    const { auth, cleanup } = await createTestAuth({
+      rateLimit: { register: { window: 600, perIP: 3, perAccount: 2 } },
+    });
+    try {
+      await auth.registerUser({ email: "r@example.com", password: PASSWORD }, { ip: "192.0.2.200" });
+      const taken = await auth
+        .registerUser({ email: "r@example.com", password: PASSWORD }, { ip: "192.0.2.201" })
+        .catch((e) => e);
+      expect(isTetrastackError(taken, "CONFLICT")).toBe(true);
+      const limited = await auth
+        .registerUser({ email: "R@example.com", password: PASSWORD }, { ip: "192.0.2.202" })
+        .catch((e) => e);
+      expect(limited).toBeInstanceOf(RateLimitError);
+      expect(limited.retryAfter).toBeGreaterThan(590);
+      expect(limited.retryAfter).toBeLessThanOrEqual(600);
+      expect(limited.toJSON()).toMatchObject({ code: "RATE_LIMITED", retryAfter: limited.retryAfter });
+
+      for (const email of ["p1@example.com", "p2@example.com"]) {
+        await auth.registerUser({ email, password: PASSWORD }, { ip: "192.0.2.250" });
+      }
+      await auth.registerUser({ email: "p3@example.com", password: PASSWORD }, { ip: "192.0.2.250" });
+      const perIP = await auth
+        .registerUser({ email: "p4@example.com", password: PASSWORD }, { ip: "192.0.2.250" })
+        .catch((e) => e);
+      expect(isTetrastackError(perIP, "RATE_LIMITED")).toBe(true);
+    } finally {
+      cleanup();
+    }
+  });
+});
