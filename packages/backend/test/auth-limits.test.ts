@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deleteInBatches } from "../src/auth/batches.js";
 import { hashSessionToken, isTetrastackError, RateLimitError } from "../src/auth/index.js";
-import { createDatabase, type Database, rateLimits, sessions } from "../src/database/index.js";
+import { createDatabase, type Database, rateLimits, sessions, users } from "../src/database/index.js";
 import { Browser, createTestAuth, errorCodeOf, PASSWORD, register } from "./auth-helpers.js";
 import { createTestDatabase } from "./helpers.js";
 
@@ -255,5 +256,52 @@ describe("registration rate limit", () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe("prune at scale", () => {
+  it("deletes thousands of expired sessions in bounded batches, keeping live ones", async () => {
+    const { auth, db, cleanup } = await createTestAuth();
+    try {
+      const [user] = await db.insert(users).values({ email: "many@example.com" }).returning();
+      if (!user) throw new Error("no user");
+      const past = new Date(Date.now() - 60_000);
+      const rows = Array.from({ length: 1_201 }, (_, i) => ({
+        sessionToken: `expired-${i}`,
+        userId: user.id,
+        expires: past,
+      }));
+      for (let i = 0; i < rows.length; i += 400) await db.insert(sessions).values(rows.slice(i, i + 400));
+      await db
+        .insert(sessions)
+        .values({ sessionToken: "live", userId: user.id, expires: new Date(Date.now() + 60_000) });
+      const result = await auth.prune();
+      expect(result.sessions).toBe(1_201);
+      expect((await db.select({ token: sessions.sessionToken }).from(sessions)).map((row) => row.token)).toEqual([
+        "live",
+      ]);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe("deleteInBatches", () => {
+  it("asks for bounded batches until one comes back short, yielding in between", async () => {
+    let remaining = 1_234;
+    const limits: number[] = [];
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    const total = await deleteInBatches(async (limit) => {
+      limits.push(limit);
+      const deleted = Math.min(limit, remaining);
+      remaining -= deleted;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      return deleted;
+    }, 500);
+    clearInterval(ticker);
+    expect(total).toBe(1_234);
+    expect(limits).toEqual([500, 500, 500]);
+    expect(ticks).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,6 @@
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { RateLimitError } from "../shared/errors.js";
+import { deleteInBatches } from "./batches.js";
 import { ipBucket } from "./client-ip.js";
 import type { AuthDatabase, AuthTables } from "./options.js";
 import { hashIdentifier } from "./session-token.js";
@@ -85,14 +86,16 @@ export function databaseStore(db: AuthDatabase, table: AuthTables["rateLimits"])
     async clear(key) {
       await db.delete(table).where(eq(table.key, key));
     },
-    async prune(now) {
-      const deleted = await db
-        .delete(table)
-        .where(
-          and(lt(table.resetAt, new Date(now)), or(isNull(table.lockedUntil), lt(table.lockedUntil, new Date(now)))),
-        )
-        .returning({ id: table.id });
-      return deleted.length;
+    prune(now) {
+      const dead = and(
+        lt(table.resetAt, new Date(now)),
+        or(isNull(table.lockedUntil), lt(table.lockedUntil, new Date(now))),
+      );
+      return deleteInBatches(async (limit) => {
+        const batch = db.select({ id: table.id }).from(table).where(dead).limit(limit);
+        const result = await db.delete(table).where(inArray(table.id, batch)).run();
+        return result.rowsAffected;
+      });
     },
   };
 }

@@ -1,4 +1,5 @@
-import { and, eq, lt, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, ne, sql } from "drizzle-orm";
+import { deleteInBatches } from "./batches.js";
 import type { AuthDatabase, AuthTables } from "./options.js";
 import { hashSessionToken } from "./session-token.js";
 
@@ -164,9 +165,16 @@ export function createSessionStore(db: AuthDatabase, tables: Pick<AuthTables, "s
       const deleted = await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
       return deleted.length;
     },
-    async pruneExpired() {
-      const deleted = await db.delete(sessions).where(lt(sessions.expires, new Date())).returning({ id: sessions.id });
-      return deleted.length;
+    pruneExpired() {
+      return deleteInBatches(async (limit) => {
+        const expired = db
+          .select({ token: sessions.sessionToken })
+          .from(sessions)
+          .where(lt(sessions.expires, new Date()))
+          .limit(limit);
+        const result = await db.delete(sessions).where(inArray(sessions.sessionToken, expired)).run();
+        return result.rowsAffected;
+      });
     },
   };
 }
