@@ -7,9 +7,11 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const subpaths = process.argv.slice(2).length ? process.argv.slice(2) : ["utils", "database", "uploads", "auth"];
 const runs = 5;
 
-// Runs in the child: a loader hook records every resolved module URL, then the import is timed.
+// Runs in the child: a loader hook records every resolved ES module URL (require.cache has the
+// CommonJS ones), then the import is timed. The hook also resolves next-auth's extensionless
+// `next/server`-style imports as Next's bundler does; plain Node cannot load next-auth without it.
 const child = `
-import { register } from "node:module";
+import { createRequire, register } from "node:module";
 import { MessageChannel } from "node:worker_threads";
 const { port1, port2 } = new MessageChannel();
 const urls = new Set();
@@ -18,6 +20,7 @@ register("data:text/javascript," + encodeURIComponent(\`
   let port;
   export function initialize(data) { port = data.port; }
   export async function resolve(specifier, context, next) {
+    if (/^next\\\\/(server|headers|navigation)$/.test(specifier)) specifier += ".js";
     const result = await next(specifier, context);
     port.postMessage(result.url);
     return result;
@@ -28,6 +31,7 @@ try { await import(process.argv[1]); } catch (e) { error = e.code ?? e.message; 
 const ms = performance.now() - start;
 await new Promise((r) => setTimeout(r, 50));
 port1.close();
+for (const file of Object.keys(createRequire(import.meta.url).cache)) urls.add(file);
 const packages = new Set();
 for (const url of urls) {
   const m = /node_modules\\/(?:\\.pnpm\\/[^/]+\\/node_modules\\/)?((?:@[^/]+\\/)?[^/]+)/.exec(url);
