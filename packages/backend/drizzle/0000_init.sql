@@ -98,9 +98,14 @@ CREATE TABLE `verification_tokens` (
 	`identifier` text NOT NULL,
 	`token` text NOT NULL,
 	`expires` integer NOT NULL,
+	`purpose` text DEFAULT 'sign-in' NOT NULL,
+	`user_id` text,
 	`created_at` integer NOT NULL,
-	`updated_at` integer NOT NULL
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `verification_tokens_identifier_token_unique` ON `verification_tokens` (`identifier`,`token`);--> statement-breakpoint
+CREATE INDEX `verification_tokens_token_idx` ON `verification_tokens` (`token`);--> statement-breakpoint
+CREATE INDEX `verification_tokens_user_id_purpose_idx` ON `verification_tokens` (`user_id`,`purpose`);--> statement-breakpoint
 CREATE INDEX `verification_tokens_expires_idx` ON `verification_tokens` (`expires`);

@@ -90,9 +90,27 @@ describe("createAuth option validation", () => {
     const weak = configError(() => createAuth({ db, password: { scrypt: { ln: 14 } } }));
     expect(weak.issues.map((issue) => issue.path).sort()).toEqual(["password.scrypt", "secret"]);
     vi.stubEnv("AUTH_SECRET", TEST_SECRET);
+    vi.stubEnv("AUTH_URL", "https://app.example.com");
+    const sendEmail = async (): Promise<void> => undefined;
     // OWASP's equivalent settings pass; so do the defaults.
-    expect(createAuth({ db, password: { scrypt: { ln: 15, p: 3 } } }).handlers).toBeDefined();
-    expect(createAuth({ db }).handlers).toBeDefined();
+    expect(createAuth({ db, sendEmail, password: { scrypt: { ln: 15, p: 3 } } }).handlers).toBeDefined();
+    expect(createAuth({ db, sendEmail }).handlers).toBeDefined();
+  });
+
+  it("refuses to start in production without a way to send account mail", () => {
+    vi.stubEnv("NODE_ENV", "production");
+    vi.stubEnv("AUTH_SECRET", TEST_SECRET);
+    expect(configError(() => createAuth({ db })).issues).toEqual([
+      { path: "sendEmail", message: expect.stringContaining("pass a sendEmail function") },
+    ]);
+    // An app without account mails says so explicitly; options that need mail are then refused.
+    expect(createAuth({ db, sendEmail: false }).handlers).toBeDefined();
+    expect(
+      configError(() => createAuth({ db, sendEmail: false, emailVerification: { required: true } })).issues,
+    ).toEqual([
+      { path: "emailVerification.required", message: "needs mail, but sendEmail is false" },
+      { path: "emailVerification.sendOnSignUp", message: "needs mail, but sendEmail is false" },
+    ]);
   });
 
   it("does not fail `next build`, which runs without runtime secrets", () => {

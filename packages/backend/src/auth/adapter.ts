@@ -4,19 +4,26 @@ import { normalizeEmail } from "./email.js";
 import type { AuthDatabase, AuthTables } from "./options.js";
 import { currentRequestMeta } from "./request-context.js";
 import type { SessionStore } from "./sessions.js";
+import { createTokenStore, type TokenStore } from "./tokens.js";
 
 function normalizeUserEmail<T extends { email?: string | null }>(user: T): T {
   return typeof user.email === "string" && user.email ? { ...user, email: normalizeEmail(user.email) } : user;
 }
 
 /**
- * The Drizzle adapter with two changes: session tokens are hashed (SHA-256) before they touch the
- * database, so the cookie's token is never stored; and every email is normalised on the way in,
- * so OAuth and email sign-in find the same user as credentials do.
+ * The Drizzle adapter with three changes: session tokens are hashed (SHA-256) before they touch
+ * the database, so the cookie's token is never stored; every email is normalised on the way in,
+ * so OAuth and email sign-in find the same user as credentials do; and verification tokens go
+ * through the package's token store, as `sign-in` tokens that no other flow accepts.
  *
  * @internal Built by `createAuth`; exported for tests and advanced setups.
  */
-export function createAuthAdapter(db: AuthDatabase, tables: AuthTables, store: SessionStore): Adapter {
+export function createAuthAdapter(
+  db: AuthDatabase,
+  tables: AuthTables,
+  store: SessionStore,
+  tokens: TokenStore = createTokenStore(db, tables.verificationTokens),
+): Adapter {
   const base = DrizzleAdapter(db, {
     usersTable: tables.users,
     accountsTable: tables.accounts,
@@ -57,6 +64,14 @@ export function createAuthAdapter(db: AuthDatabase, tables: AuthTables, store: S
     async deleteSession(sessionToken) {
       const row = await store.delete(sessionToken);
       return row ? toAdapterSession(row) : null;
+    },
+    async createVerificationToken(data) {
+      await tokens.createSignIn(data);
+      return data;
+    },
+    async useVerificationToken({ identifier, token }) {
+      const row = await tokens.useSignIn({ identifier, token });
+      return row ? { identifier: row.identifier, token: row.token, expires: row.expires } : null;
     },
   };
 }

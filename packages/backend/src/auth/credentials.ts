@@ -3,6 +3,7 @@ import type { User } from "next-auth";
 import { AuthError, CredentialsSignin } from "next-auth";
 import {
   AccountLockedError,
+  EmailNotVerifiedError,
   InvalidCredentialsError,
   isTetrastackError,
   type RateLimitError,
@@ -22,12 +23,13 @@ import {
 import type { Limiter, RateLimitRuleSettings } from "./rate-limit.js";
 
 /** Why a credentials sign-in failed: the `code` of {@link CredentialsSigninError}, safe to show. */
-export type SignInErrorCode = "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "RATE_LIMITED";
+export type SignInErrorCode = "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "EMAIL_NOT_VERIFIED";
 
 const messages: Record<SignInErrorCode, string> = {
   INVALID_CREDENTIALS: "Invalid email or password",
   ACCOUNT_LOCKED: "Too many failed sign-ins for this account; try again later",
   RATE_LIMITED: "Too many sign-in attempts; try again later",
+  EMAIL_NOT_VERIFIED: "Verify your email address before signing in",
 };
 
 /**
@@ -57,7 +59,7 @@ export interface SignInFailure {
   retryAfter?: number;
 }
 
-const SIGN_IN_CODES = new Set<string>(["INVALID_CREDENTIALS", "ACCOUNT_LOCKED", "RATE_LIMITED"]);
+const SIGN_IN_CODES = new Set<string>(["INVALID_CREDENTIALS", "ACCOUNT_LOCKED", "RATE_LIMITED", "EMAIL_NOT_VERIFIED"]);
 
 /**
  * Turns what `signIn("credentials", …)` threw into a form error, or null when it is not a sign-in
@@ -91,6 +93,8 @@ export interface AuthorizeDeps {
   policy: PasswordPolicy;
   scrypt: ScryptParams;
   clientIP: (headers: Headers) => string | null;
+  /** Refuse a right password until the email is verified (`emailVerification.required`). */
+  requireEmailVerification: boolean;
   logger: { warn: (message: string, error: unknown) => void };
 }
 
@@ -150,6 +154,12 @@ export function createAuthorize(
       throw invalid();
     }
     await limiter.recordSuccess(email);
+    // Only after the right password: the code tells nobody else that the account exists.
+    if (deps.requireEmailVerification && !row.user.emailVerified) {
+      throw new CredentialsSigninError("EMAIL_NOT_VERIFIED", {
+        cause: new EmailNotVerifiedError("Verify your email address before signing in."),
+      });
+    }
 
     if (needsRehash(stored, deps.scrypt)) {
       try {

@@ -1,24 +1,32 @@
 /**
  * `@tetrastack/backend/auth`: Auth.js (next-auth v5) with the Drizzle adapter, secure by default.
  * `createAuth` for `auth.ts` (email + password with revocable database sessions, OAuth with safe
- * account linking, scrypt, rate limits, lockout, fast server helpers); `createAuthConfig` for an
- * edge-safe `proxy.ts`; the errors both throw.
+ * account linking, scrypt, rate limits, lockout, fast server helpers, and the account flows:
+ * email verification, password reset, email and password change, account deletion, sign-in by
+ * email link); `createAuthConfig` for an edge-safe `proxy.ts`; the errors both throw.
  * @module
  */
 
 /** Auth.js's error classes (from next-auth), for `instanceof` checks in server actions. */
 export { AuthError, CredentialsSignin } from "next-auth";
+/** What a one-time link is for (the `purpose` column of `verification_tokens`). */
+export type { TokenPurpose } from "../database/tables.js";
 /** The errors this subpath throws (`isTetrastackError(e, "CONFLICT")` works across package copies). */
 export {
   AccountLockedError,
   ConfigError,
   ConflictError,
+  EmailNotVerifiedError,
   type ErrorCode,
+  ForbiddenError,
   InvalidCredentialsError,
   isTetrastackError,
+  MailNotConfiguredError,
   RateLimitError,
   StaleSessionError,
   TetrastackError,
+  TokenError,
+  type TokenErrorCode,
   UnauthorizedError,
   ValidationError,
 } from "../shared/errors.js";
@@ -45,8 +53,21 @@ export {
 } from "./credentials.js";
 /** The email normalisation used everywhere emails are stored or looked up. */
 export { normalizeEmail } from "./email.js";
+/** Sign-in by email link: the provider id and `sendSignInLink`'s options. */
+export { EMAIL_PROVIDER_ID, type SendSignInLinkOptions } from "./email-link.js";
+/** What the account flows resolve. */
+export type {
+  ChangePasswordResult,
+  ConfirmEmailChangeResult,
+  DeleteAccountResult,
+  ResetPasswordResult,
+  VerifyEmailResult,
+} from "./lifecycle.js";
+/** A development `sendEmail` that logs and keeps mails for a dev-only mailbox page. */
+export { createDevMailbox, type DevMailbox, type DevMailboxMessage, type DevMailboxOptions } from "./mailer.js";
 /** Options, their schemas and defaults. */
 export {
+  type AccountDeletionOptions,
   type AccountLinkingOptions,
   type AuthCallbacks,
   type AuthConfigOptions,
@@ -54,13 +75,21 @@ export {
   type AuthEvents,
   type AuthOptions,
   type AuthTables,
+  type AuthUser,
   authConfigOptionsSchema,
   authOptionsSchema,
+  type BeforeDeleteAccount,
+  type BeforeDeleteResult,
+  DEFAULT_FRESH_AGE,
   DEFAULT_SESSION_MAX_AGE,
   DEFAULT_SESSION_UPDATE_AGE,
+  type EmailChangeOptions,
+  type EmailSignInOptions,
+  type EmailVerificationOptions,
   type IsEmailVerified,
   type LockoutOptions,
   type PasswordOptions,
+  type PasswordResetOptions,
   type RateLimitOptions,
   type RateLimitRule,
   type RegistrationOptions,
@@ -83,3 +112,14 @@ export type { RegisteredUser, RegisterResult, RegisterUserInput, RegisterUserOpt
 export { generateSessionToken, hashSessionToken } from "./session-token.js";
 /** A row of `listSessions`. */
 export type { SessionInfo } from "./sessions.js";
+/** The mails of the account flows: what `sendEmail` receives, and the templates that build them. */
+export {
+  defaultEmailTemplates,
+  type EmailChangedParams,
+  type EmailContent,
+  type EmailMessage,
+  type EmailTemplate,
+  type EmailTemplates,
+  type LinkEmailParams,
+  type SendEmail,
+} from "./templates.js";

@@ -1,14 +1,19 @@
+import type { BatchItem } from "drizzle-orm/batch";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { NextAuthConfig } from "next-auth";
 import type { Provider } from "next-auth/providers";
 import * as z from "zod";
 import type { accounts, authenticators, rateLimits, sessions, users, verificationTokens } from "../database/tables.js";
+import { ConfigError, type ErrorIssue } from "../shared/errors.js";
 import type { PasswordPolicy, ScryptParams } from "./password.js";
+import type { EmailChangedParams, EmailTemplate, LinkEmailParams, SendEmail } from "./templates.js";
 
 /** Seven days: how long a session lives without activity. */
 export const DEFAULT_SESSION_MAX_AGE = 7 * 24 * 60 * 60;
 /** One day: how often an active session's expiry is pushed forward (one write per day at most). */
 export const DEFAULT_SESSION_UPDATE_AGE = 24 * 60 * 60;
+/** Ten minutes: how recent a sign-in must be for changing a password or email, or deleting the account. */
+export const DEFAULT_FRESH_AGE = 10 * 60;
 /** Browsers cap cookie lifetimes at 400 days, so a longer session could never be kept. */
 const MAX_SESSION_AGE = 400 * 24 * 60 * 60;
 
@@ -37,6 +42,13 @@ export interface SessionOptions {
    * @default 86400 (1 day)
    */
   updateAge?: number;
+  /**
+   * Seconds since sign-in within which a session counts as fresh: `changePassword`,
+   * `requestEmailChange` and `deleteAccount` refuse older sessions (`SESSION_STALE`), and it is
+   * `requireFreshSession()`'s default. `0` means "just signed in" is never enough: only for tests.
+   * @default 600 (10 minutes)
+   */
+  freshAge?: number;
 }
 
 /**
@@ -191,10 +203,19 @@ export interface RateLimitOptions {
    */
   register?: RateLimitRule;
   /**
-   * Emails sent by email providers (magic links), checked before the mail goes out.
+   * Every request that sends a mail: sign-in links (`sendSignInLink` and Auth.js email
+   * providers), `requestEmailVerification`, `requestPasswordReset`, `requestEmailChange`,
+   * `requestAccountDeletion`. Checked before the mail goes out; per IP across all of them, per
+   * recipient for each flow separately.
    * @default { window: 900, perIP: 10, perAccount: 3 }
    */
   email?: RateLimitRule;
+  /**
+   * Confirming a one-time link (`verifyEmail`, `resetPassword`, `confirmEmailChange`,
+   * `confirmAccountDeletion`) and `deleteAccount`; per IP, and per account when signed in.
+   * @default { window: 900, perIP: 30, perAccount: 10 }
+   */
+  confirm?: RateLimitRule;
   /**
    * Finds the client address in the request headers. The default takes the last
    * `X-Forwarded-For` entry (what your proxy saw); see `defaultClientIP`.
@@ -266,6 +287,148 @@ export interface AccountLinkingOptions {
   isEmailVerified?: IsEmailVerified;
 }
 
+/** Email verification of accounts registered with a password. */
+export interface EmailVerificationOptions {
+  /**
+   * Mail the verification link when `registerUser` creates an account.
+   * @default the value of `required`
+   */
+  sendOnSignUp?: boolean;
+  /**
+   * Refuse credentials sign-in until the email is verified (`requireEmailVerification`): after a
+   * right password, sign-in fails with code `EMAIL_NOT_VERIFIED`; offer
+   * `requestEmailVerification` to send a new link. Email-link and OAuth sign-ins verify the address.
+   * @default false
+   */
+  required?: boolean;
+  /**
+   * Seconds the link works.
+   * @default 86400 (24 hours)
+   */
+  expiresIn?: number;
+  /**
+   * Your page that receives `?token=…` and calls `verifyEmail(token)`.
+   * @default "/verify-email"
+   */
+  path?: string;
+  /**
+   * The mail.
+   * @default defaultEmailTemplates.verifyEmail
+   */
+  template?: EmailTemplate<LinkEmailParams>;
+}
+
+/** Password reset by email link. */
+export interface PasswordResetOptions {
+  /**
+   * Seconds the link works.
+   * @default 3600 (1 hour)
+   */
+  expiresIn?: number;
+  /**
+   * Your page that receives `?token=…` and posts it with the new password to `resetPassword`.
+   * @default "/reset-password"
+   */
+  path?: string;
+  /**
+   * The mail.
+   * @default defaultEmailTemplates.resetPassword
+   */
+  template?: EmailTemplate<LinkEmailParams>;
+}
+
+/** Changing the account's email: a link to the new address, a notice to the old one. */
+export interface EmailChangeOptions {
+  /**
+   * Seconds the link works.
+   * @default 3600 (1 hour)
+   */
+  expiresIn?: number;
+  /**
+   * Your page that receives `?token=…` and calls `confirmEmailChange(token)` from a button.
+   * @default "/confirm-email-change"
+   */
+  path?: string;
+  /**
+   * The mail to the new address.
+   * @default defaultEmailTemplates.changeEmail
+   */
+  template?: EmailTemplate<LinkEmailParams>;
+  /**
+   * The notice to the old address once the change is done.
+   * @default defaultEmailTemplates.emailChanged
+   */
+  noticeTemplate?: EmailTemplate<EmailChangedParams>;
+}
+
+/** A users row as `/auth` reads it. */
+export type AuthUser = AuthTables["users"]["$inferSelect"];
+
+/**
+ * Runs before an account is deleted. Return `false` to refuse (`ForbiddenError`), or Drizzle
+ * queries built on `db` (deletes of your own rows, say) to run in the same batch — one
+ * transaction — as the deletion of the user: all of them happen or none. Read, call other
+ * services, or throw as you need before returning.
+ */
+export type BeforeDeleteAccount = (params: {
+  user: AuthUser;
+  db: AuthDatabase;
+}) => BeforeDeleteResult | Promise<BeforeDeleteResult>;
+
+/** What {@link BeforeDeleteAccount} returns: `false` refuses; queries join the deletion's batch. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing is the common case.
+export type BeforeDeleteResult = false | void | readonly BatchItem<"sqlite">[];
+
+/** Deleting the account: at once from a fresh session, or by a confirmation link. */
+export interface AccountDeletionOptions {
+  /**
+   * Seconds the confirmation link works.
+   * @default 3600 (1 hour)
+   */
+  expiresIn?: number;
+  /**
+   * Your page that receives `?token=…` and calls `confirmAccountDeletion(token)` from a button.
+   * @default "/confirm-account-deletion"
+   */
+  path?: string;
+  /**
+   * The mail.
+   * @default defaultEmailTemplates.deleteAccount
+   */
+  template?: EmailTemplate<LinkEmailParams>;
+  /**
+   * Deletes your own data with the user, or refuses. Rows referencing `users` with
+   * `ON DELETE CASCADE` (every table of this package, and `userId()` columns) go anyway.
+   * @default undefined
+   */
+  beforeDelete?: BeforeDeleteAccount;
+}
+
+/** Sign-in by email link: Auth.js's email provider (id `"email"`) on this package's tokens. */
+export interface EmailSignInOptions {
+  /**
+   * Offer the provider: `sendSignInLink(email)` or `signIn("email", formData)`.
+   * @default false
+   */
+  enabled?: boolean;
+  /**
+   * Create the user on first use. When false, a link is only mailed to existing users (the
+   * response is the same either way).
+   * @default true
+   */
+  createUsers?: boolean;
+  /**
+   * Seconds the link works.
+   * @default 600 (10 minutes)
+   */
+  expiresIn?: number;
+  /**
+   * The mail.
+   * @default defaultEmailTemplates.signInLink
+   */
+  template?: EmailTemplate<LinkEmailParams>;
+}
+
 /** Options of `createAuth`: the shared ones plus the database and the security settings. */
 export interface AuthOptions extends AuthConfigOptions {
   /** The database, e.g. `createDatabase({ url: process.env.DATABASE_URL })`. */
@@ -285,6 +448,37 @@ export interface AuthOptions extends AuthConfigOptions {
   registration?: RegistrationOptions;
   /** Linking OAuth accounts to existing users. */
   accountLinking?: AccountLinkingOptions;
+  /**
+   * Delivers the account mails (verification, password reset, email change, deletion and
+   * sign-in links). Without it, development and tests log each mail to the console and keep it
+   * in a dev mailbox; production refuses to start (ConfigError at creation). `false` turns mail off
+   * everywhere: the mail flows then throw `MailNotConfiguredError`, and options that need mail
+   * (such as `emailVerification.required`) are refused at creation.
+   * @default undefined
+   */
+  sendEmail?: SendEmail | false;
+  /**
+   * Where links in mails point: your app's public URL (links are `baseURL` + a flow's `path`).
+   * Never taken from a request's `Host` header, which an attacker controls. Required in
+   * production when `sendEmail` is set, unless `AUTH_URL` is.
+   * @default the origin of AUTH_URL, else "http://localhost:3000" outside production
+   */
+  baseURL?: string;
+  /**
+   * Your app's name, as the default mails say it.
+   * @default the host of `baseURL`
+   */
+  appName?: string;
+  /** Email verification. */
+  emailVerification?: EmailVerificationOptions;
+  /** Password reset. */
+  passwordReset?: PasswordResetOptions;
+  /** Email change. */
+  emailChange?: EmailChangeOptions;
+  /** Account deletion. */
+  accountDeletion?: AccountDeletionOptions;
+  /** Sign-in by email link. */
+  emailSignIn?: EmailSignInOptions;
 }
 
 function isFunction(value: unknown): boolean {
@@ -307,6 +501,7 @@ const sessionSchema = z
     strategy: z.enum(["database", "jwt"]).default("database"),
     maxAge: seconds(60, MAX_SESSION_AGE, DEFAULT_SESSION_MAX_AGE),
     updateAge: seconds(0, MAX_SESSION_AGE, DEFAULT_SESSION_UPDATE_AGE),
+    freshAge: seconds(0, MAX_SESSION_AGE, DEFAULT_FRESH_AGE),
   })
   .refine((session) => session.updateAge < session.maxAge, {
     error: "updateAge must be shorter than maxAge",
@@ -433,6 +628,7 @@ export interface AuthConfigSettings {
  */
 export const authConfigOptionsSchema: z.ZodType<AuthConfigSettings, unknown> = z.strictObject(configShape);
 
+const template = <P>() => fn<EmailTemplate<P>>().optional();
 const isTable = (value: unknown): boolean =>
   typeof value === "object" && value !== null && Symbol.for("drizzle:IsDrizzleTable") in value;
 const table = <T>() => z.custom<T>(isTable, { error: "must be a Drizzle table" });
@@ -505,6 +701,7 @@ export const authOptionsSchema: z.ZodType<AuthSettings, unknown> = z.strictObjec
       signIn: rateRule(300, 30, 10),
       register: rateRule(3600, 10, 5),
       email: rateRule(900, 10, 3),
+      confirm: rateRule(900, 30, 10),
       clientIP: fn<(headers: Headers) => string | null | undefined>().optional(),
     })
     .prefault({}),
@@ -530,6 +727,50 @@ export const authOptionsSchema: z.ZodType<AuthSettings, unknown> = z.strictObjec
   accountLinking: z
     .strictObject({ enabled: z.boolean().default(true), isEmailVerified: fn<IsEmailVerified>().optional() })
     .prefault({}),
+  sendEmail: z.union([z.literal(false), fn<SendEmail>()]).optional(),
+  baseURL: z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }).optional(),
+  appName: z.string().trim().min(1).max(100).optional(),
+  emailVerification: z
+    .strictObject({
+      sendOnSignUp: z.boolean().optional(),
+      required: z.boolean().default(false),
+      expiresIn: seconds(60, 30 * 86400, 86400),
+      path: relativePath.default("/verify-email"),
+      template: template<LinkEmailParams>(),
+    })
+    .transform(({ sendOnSignUp, ...rest }) => ({ ...rest, sendOnSignUp: sendOnSignUp ?? rest.required }))
+    .prefault({}),
+  passwordReset: z
+    .strictObject({
+      expiresIn: seconds(60, 86400, 3600),
+      path: relativePath.default("/reset-password"),
+      template: template<LinkEmailParams>(),
+    })
+    .prefault({}),
+  emailChange: z
+    .strictObject({
+      expiresIn: seconds(60, 7 * 86400, 3600),
+      path: relativePath.default("/confirm-email-change"),
+      template: template<LinkEmailParams>(),
+      noticeTemplate: template<EmailChangedParams>(),
+    })
+    .prefault({}),
+  accountDeletion: z
+    .strictObject({
+      expiresIn: seconds(60, 7 * 86400, 3600),
+      path: relativePath.default("/confirm-account-deletion"),
+      template: template<LinkEmailParams>(),
+      beforeDelete: fn<BeforeDeleteAccount>().optional(),
+    })
+    .prefault({}),
+  emailSignIn: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      createUsers: z.boolean().default(true),
+      expiresIn: seconds(60, 86400, 600),
+      template: template<LinkEmailParams>(),
+    })
+    .prefault({}),
 });
 
 /** Settings resolved from {@link AuthOptions}: every default filled in. */
@@ -543,11 +784,80 @@ export interface AuthSettings extends AuthConfigSettings {
     signIn: Required<RateLimitRule>;
     register: Required<RateLimitRule>;
     email: Required<RateLimitRule>;
+    confirm: Required<RateLimitRule>;
     clientIP?: ((headers: Headers) => string | null | undefined) | undefined;
   };
   lockout: Required<LockoutOptions>;
   registration: { enumerationSafe: boolean; onExistingEmail?: RegistrationOptions["onExistingEmail"] | undefined };
   accountLinking: { enabled: boolean; isEmailVerified?: IsEmailVerified | undefined };
+  sendEmail?: SendEmail | false | undefined;
+  baseURL?: string | undefined;
+  appName?: string | undefined;
+  emailVerification: {
+    sendOnSignUp: boolean;
+    required: boolean;
+    expiresIn: number;
+    path: string;
+    template?: EmailTemplate<LinkEmailParams> | undefined;
+  };
+  passwordReset: { expiresIn: number; path: string; template?: EmailTemplate<LinkEmailParams> | undefined };
+  emailChange: {
+    expiresIn: number;
+    path: string;
+    template?: EmailTemplate<LinkEmailParams> | undefined;
+    noticeTemplate?: EmailTemplate<EmailChangedParams> | undefined;
+  };
+  accountDeletion: {
+    expiresIn: number;
+    path: string;
+    template?: EmailTemplate<LinkEmailParams> | undefined;
+    beforeDelete?: BeforeDeleteAccount | undefined;
+  };
+  emailSignIn: {
+    enabled: boolean;
+    createUsers: boolean;
+    expiresIn: number;
+    template?: EmailTemplate<LinkEmailParams> | undefined;
+  };
+}
+
+/**
+ * @internal Checks across options that zod's field-level validation cannot see: mail settings.
+ * Throws one ConfigError naming every problem.
+ */
+export function checkMailSettings(settings: AuthSettings, factory: string): void {
+  const issues: ErrorIssue[] = [];
+  const needsMail: [path: string, on: boolean][] = [
+    ["emailVerification.required", settings.emailVerification.required],
+    ["emailVerification.sendOnSignUp", settings.emailVerification.sendOnSignUp],
+    ["emailSignIn.enabled", settings.emailSignIn.enabled],
+  ];
+  if (settings.sendEmail === undefined && isProduction()) {
+    // Refuse to start rather than fail the first password reset: production must say how mail goes out.
+    issues.push({
+      path: "sendEmail",
+      message:
+        "is missing: pass a sendEmail function (only development logs mails to the console), or sendEmail: false for an app without account mails",
+    });
+  } else if (settings.sendEmail === false) {
+    for (const [path, on] of needsMail) if (on) issues.push({ path, message: "needs mail, but sendEmail is false" });
+  }
+  if (typeof settings.sendEmail === "function" && isProduction() && !settings.baseURL && !settings.authURL) {
+    issues.push({
+      path: "baseURL",
+      message:
+        "is missing: set AUTH_URL or pass baseURL (links in mails are built from it, never from the Host header)",
+    });
+  }
+  if (issues.length > 0) {
+    const described = issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
+    throw new ConfigError(`${factory}: invalid options: ${described}`, { issues });
+  }
+}
+
+/** @internal Whether the code runs in production (and not in `next build`). */
+export function inProduction(): boolean {
+  return isProduction();
 }
 
 // Duplicated from password.ts so this module stays free of node:crypto (it is edge-imported).

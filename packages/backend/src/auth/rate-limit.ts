@@ -152,7 +152,7 @@ export function memoryStore(): RateLimitStore {
 }
 
 /** The actions that are rate limited. */
-export type RateLimitBucket = "sign-in" | "register" | "email";
+export type RateLimitBucket = "sign-in" | "register" | "email" | "confirm" | "change-password";
 
 /** @internal Rate limits and the lockout over one store. */
 export interface Limiter {

@@ -69,6 +69,8 @@ export interface RegisterDeps {
   scrypt: ScryptParams;
   enumerationSafe: boolean;
   onExistingEmail: ((params: { email: string }) => void | Promise<void>) | undefined;
+  /** Runs after the user is created (the verification mail); awaited unless enumeration-safe. */
+  afterRegister?: ((user: RegisteredUser) => Promise<void>) | undefined;
   logger: { warn: (message: string, error: unknown) => void };
 }
 
@@ -117,6 +119,15 @@ export function createRegisterUser(
         target: { table: "users", columns: ["email"] },
       });
     }
-    return { user: { id, email, name } };
+    const user = { id, email, name };
+    if (deps.afterRegister) {
+      const after = deps.afterRegister(user).catch((error: unknown) => {
+        // The account exists either way; the user can ask for the mail again.
+        deps.logger.warn("could not send the verification email after registration", error);
+      });
+      // Enumeration-safe: a taken email answers without mailing, so a new one must not wait for it.
+      if (!deps.enumerationSafe) await after;
+    }
+    return { user };
   };
 }

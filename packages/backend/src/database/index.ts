@@ -40,6 +40,7 @@ export {
   rateLimits,
   sessions,
   sessionsRelations,
+  type TokenPurpose,
   type UploadStatus,
   uploads,
   uploadsRelations,
@@ -47,4 +48,5 @@ export {
   users,
   usersRelations,
   verificationTokens,
+  verificationTokensRelations,
 } from "./tables.js";

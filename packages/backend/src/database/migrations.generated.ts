@@ -4,8 +4,8 @@ import type { Migration } from "./migrate.js";
 export const migrations: readonly Migration[] = [
   {
     "tag": "0000_init",
-    "hash": "4e51a16b3f466f78665ffcbc45bfd03a4f605a594f449bea3f5b9b7e5650fdc9",
-    "createdAt": 1795313669663,
+    "hash": "459024bb32d9853851a0822e24ccf14dbb30f89c81bf63aa19601f0bb46e7c33",
+    "createdAt": 1795315579710,
     "statements": [
       "CREATE TABLE `accounts` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`type` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`provider_account_id` text NOT NULL,\n\t`refresh_token` text,\n\t`access_token` text,\n\t`expires_at` integer,\n\t`token_type` text,\n\t`scope` text,\n\t`id_token` text,\n\t`session_state` text,\n\t`password_hash` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
       "CREATE UNIQUE INDEX `accounts_provider_account_unique` ON `accounts` (`provider`,`provider_account_id`);",
@@ -27,8 +27,10 @@ export const migrations: readonly Migration[] = [
       "CREATE TABLE `users` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text,\n\t`email` text,\n\t`email_verified` integer,\n\t`image` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
       "CREATE UNIQUE INDEX `users_email_lower_unique` ON `users` (lower(\"email\"));",
       "CREATE INDEX `users_email_idx` ON `users` (`email`);",
-      "CREATE TABLE `verification_tokens` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`identifier` text NOT NULL,\n\t`token` text NOT NULL,\n\t`expires` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+      "CREATE TABLE `verification_tokens` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`identifier` text NOT NULL,\n\t`token` text NOT NULL,\n\t`expires` integer NOT NULL,\n\t`purpose` text DEFAULT 'sign-in' NOT NULL,\n\t`user_id` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
       "CREATE UNIQUE INDEX `verification_tokens_identifier_token_unique` ON `verification_tokens` (`identifier`,`token`);",
+      "CREATE INDEX `verification_tokens_token_idx` ON `verification_tokens` (`token`);",
+      "CREATE INDEX `verification_tokens_user_id_purpose_idx` ON `verification_tokens` (`user_id`,`purpose`);",
       "CREATE INDEX `verification_tokens_expires_idx` ON `verification_tokens` (`expires`);"
     ]
   }

@@ -11,4 +11,5 @@ export {
   users,
   usersRelations,
   verificationTokens,
+  verificationTokensRelations,
 } from "./tables.js";

@@ -102,7 +102,16 @@ export const sessions = sqliteTable(
   ],
 );
 
-/** One-time tokens (email sign-in links, verification). */
+/** What a one-time token may be used for; a token is only ever accepted for its own purpose. */
+export type TokenPurpose = "verify-email" | "reset-password" | "change-email" | "delete-account" | "sign-in";
+
+/**
+ * One-time tokens: email sign-in links (Auth.js's email provider) and the account flows of
+ * `/auth` (email verification, password reset, email change, account deletion). `token` holds the
+ * SHA-256 of the link's token, never the token. `identifier` is the email the link was sent to
+ * (for an email change: the new address). Rows written by `@auth/drizzle-adapter` itself get
+ * `purpose = "sign-in"` and no `userId`.
+ */
 export const verificationTokens = sqliteTable(
   "verification_tokens",
   {
@@ -110,10 +119,16 @@ export const verificationTokens = sqliteTable(
     identifier: text("identifier").notNull(),
     token: text("token").notNull(),
     expires: integer("expires", { mode: "timestamp_ms" }).notNull(),
+    /** The only flow that accepts this token. */
+    purpose: text("purpose").$type<TokenPurpose>().notNull().default("sign-in"),
+    /** The user the token acts on, when it acts on an existing user; deleted with the user. */
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
     ...timestamps(),
   },
   (table) => [
     uniqueIndex("verification_tokens_identifier_token_unique").on(table.identifier, table.token),
+    index("verification_tokens_token_idx").on(table.token),
+    index("verification_tokens_user_id_purpose_idx").on(table.userId, table.purpose),
     index("verification_tokens_expires_idx").on(table.expires),
   ],
 );
@@ -194,6 +209,7 @@ function packageUserRelations({ many }: TableRelationsHelpers<"users">) {
     sessions: many(sessions),
     authenticators: many(authenticators),
     uploads: many(uploads),
+    verificationTokens: many(verificationTokens),
   };
 }
 
@@ -228,6 +244,11 @@ export const sessionsRelations = relations(sessions, ({ one }) => ({
 /** @see usersRelations */
 export const authenticatorsRelations = relations(authenticators, ({ one }) => ({
   user: one(users, { fields: [authenticators.userId], references: [users.id] }),
+}));
+
+/** @see usersRelations */
+export const verificationTokensRelations = relations(verificationTokens, ({ one }) => ({
+  user: one(users, { fields: [verificationTokens.userId], references: [users.id] }),
 }));
 
 /** @see usersRelations */

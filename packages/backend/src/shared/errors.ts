@@ -21,6 +21,9 @@ export type ErrorCode =
   | "INVALID_CREDENTIALS"
   | "ACCOUNT_LOCKED"
   | "SESSION_STALE"
+  | TokenErrorCode
+  | "EMAIL_NOT_VERIFIED"
+  | "MAIL_NOT_CONFIGURED"
   | UploadErrorCode;
 
 /** One problem found while validating input or options. */
@@ -163,6 +166,44 @@ export class AccountLockedError extends TetrastackError<"ACCOUNT_LOCKED"> {
 export class StaleSessionError extends TetrastackError<"SESSION_STALE"> {
   readonly code = "SESSION_STALE";
   readonly status = 401;
+}
+
+/** Codes of {@link TokenError}. */
+export type TokenErrorCode = "TOKEN_INVALID" | "TOKEN_EXPIRED";
+
+/**
+ * A one-time link's token was refused. `TOKEN_EXPIRED` (410): it was genuine but too old (it is
+ * deleted); ask for a new link. `TOKEN_INVALID` (400): anything else — unknown, already used,
+ * tampered, issued for another purpose or another user, or made stale by a later change (the
+ * email it was sent to is no longer the account's); deliberately not told apart.
+ *
+ * @example
+ * if (isTetrastackError(e, "TOKEN_EXPIRED")) return { error: "This link has expired. Ask for a new one." }
+ */
+export class TokenError extends TetrastackError<TokenErrorCode> {
+  readonly code: TokenErrorCode;
+  readonly status: number;
+
+  constructor(message: string, options: TetrastackErrorOptions & { code: TokenErrorCode }) {
+    super(message, options);
+    this.code = options.code;
+    this.status = options.code === "TOKEN_EXPIRED" ? 410 : 400;
+  }
+}
+
+/** The password was right, but the account's email must be verified before signing in with it. */
+export class EmailNotVerifiedError extends TetrastackError<"EMAIL_NOT_VERIFIED"> {
+  readonly code = "EMAIL_NOT_VERIFIED";
+  readonly status = 403;
+}
+
+/**
+ * A flow that sends mail was called, but no mail can be sent: `sendEmail: false`, or production
+ * without `sendEmail`. Pass `sendEmail` to `createAuth`.
+ */
+export class MailNotConfiguredError extends TetrastackError<"MAIL_NOT_CONFIGURED"> {
+  readonly code = "MAIL_NOT_CONFIGURED";
+  readonly status = 500;
 }
 
 /**

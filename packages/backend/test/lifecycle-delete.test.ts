@@ -1,0 +1,204 @@
+// Must come first: registers the module hooks before anything loads next-auth.
+import "./auth-next-request.js";
+import { eq, sql } from "drizzle-orm";
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Auth, BeforeDeleteResult } from "../src/auth/index.js";
+import {
+  authenticators,
+  type Database,
+  id,
+  sessions,
+  timestamps,
+  uploads,
+  userId,
+  users,
+  verificationTokens,
+} from "../src/database/index.js";
+import { ORIGIN } from "./auth-helpers.js";
+import { action, type captureMail, createLifecycleAuth, rejection, signedIn, signIn } from "./lifecycle-helpers.js";
+
+// Account deletion on a real libSQL file database with two consumer tables: `notes` cascades
+// from users (the `userId()` helper), `ledger` references users without a cascade, so only the
+// beforeDelete hook can clear it. Only the mail provider is mocked (captureMail).
+
+const notes = sqliteTable("notes", { id: id(), userId: userId(), body: text("body").notNull(), ...timestamps() });
+const ledger = sqliteTable("ledger", {
+  id: id(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id),
+  amount: integer("amount").notNull(),
+  ...timestamps(),
+});
+
+async function createConsumerTables(db: Database): Promise<void> {
+  await db.run(sql`CREATE TABLE notes (id text PRIMARY KEY, user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    body text NOT NULL, created_at integer NOT NULL, updated_at integer NOT NULL)`);
+  await db.run(sql`CREATE TABLE ledger (id text PRIMARY KEY, user_id text NOT NULL REFERENCES users(id),
+    amount integer NOT NULL, created_at integer NOT NULL, updated_at integer NOT NULL)`);
+}
+
+/** Gives the user a row in every table that can reference a user, plus an Auth.js sign-in token. */
+async function populate(db: Database, owner: { id: string; email: string }): Promise<void> {
+  await db.insert(authenticators).values({
+    userId: owner.id,
+    credentialID: `cred-${owner.id}`,
+    providerAccountId: owner.id,
+    credentialPublicKey: "key",
+    counter: 0,
+    credentialDeviceType: "singleDevice",
+    credentialBackedUp: false,
+  });
+  await db.insert(uploads).values({
+    ownerId: owner.id,
+    key: `u/${owner.id}/a.png`,
+    policy: "avatar",
+    filename: "a.png",
+    contentType: "image/png",
+    size: 1,
+  });
+  await db.insert(notes).values({ userId: owner.id, body: "mine" });
+  await db.insert(ledger).values({ userId: owner.id, amount: 5 });
+  // As @auth/drizzle-adapter writes it: no user id, only the address.
+  await db
+    .insert(verificationTokens)
+    .values({ identifier: owner.email, token: `adapter-${owner.id}`, expires: new Date(Date.now() + 60_000) });
+}
+
+/** Every `table.column` in the database holding the user's id or email (rate_limits holds only hashes). */
+async function traces(db: Database, owner: { id: string; email: string }): Promise<string[]> {
+  const tables = await db.all<{ name: string }>(
+    sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\'`,
+  );
+  const found: string[] = [];
+  for (const { name } of tables) {
+    const columns = await db.all<{ name: string }>(sql.raw(`PRAGMA table_info("${name}")`));
+    for (const column of columns) {
+      const [row] = await db.all<{ n: number }>(
+        sql`SELECT count(*) AS n FROM ${sql.identifier(name)} WHERE ${sql.identifier(column.name)} IN (${owner.id}, ${owner.email})`,
+      );
+      if ((row?.n ?? 0) > 0) found.push(`${name}.${column.name}`);
+    }
+  }
+  return found.sort();
+}
+
+const ALL_TRACES = [
+  "accounts.provider_account_id",
+  "accounts.user_id",
+  "authenticators.provider_account_id",
+  "authenticators.user_id",
+  "ledger.user_id",
+  "notes.user_id",
+  "sessions.user_id",
+  "uploads.owner_id",
+  "users.email",
+  "users.id",
+  "verification_tokens.identifier",
+  "verification_tokens.user_id",
+];
+
+describe("account deletion", () => {
+  let auth: Auth;
+  let db: Database;
+  let mail: ReturnType<typeof captureMail>;
+  let cleanup: () => void;
+  /** What the beforeDelete hook does in the current test. */
+  let hook: (user: { id: string }) => BeforeDeleteResult = () => undefined;
+
+  beforeAll(async () => {
+    ({ auth, db, mail, cleanup } = await createLifecycleAuth({
+      accountDeletion: { beforeDelete: ({ user }) => hook(user) },
+    }));
+    await createConsumerTables(db);
+  });
+  afterAll(() => cleanup());
+
+  const clearLedger = (user: { id: string }) => [db.delete(ledger).where(eq(ledger.userId, user.id))];
+
+  it("deleteAccount removes the user and every row that refers to them, with the app's data, in one go", async () => {
+    const { userId: id, browser: laptop } = await signedIn(auth, "gone@example.com");
+    const phone = await signIn(auth, "gone@example.com");
+    const owner = { id, email: "gone@example.com" };
+    await populate(db, owner);
+    await action(laptop, () => auth.requestPasswordReset("gone@example.com")); // a pending link, bound to the user
+    const other = await signedIn(auth, "stays@example.com");
+    await populate(db, { id: other.userId, email: "stays@example.com" });
+    expect(await traces(db, owner)).toEqual(ALL_TRACES);
+
+    hook = clearLedger;
+    const result = await action(laptop, () => auth.deleteAccount());
+    expect(result).toEqual({ userId: id });
+
+    expect(await traces(db, owner)).toEqual([]);
+    expect(await db.all(sql`PRAGMA foreign_key_check`)).toEqual([]);
+    expect(laptop.sessionToken).toBeUndefined(); // the action cleared the cookie
+    expect(await phone.session()).toBeNull();
+    expect(await traces(db, { id: other.userId, email: "stays@example.com" })).toEqual(
+      ALL_TRACES.filter((t) => t !== "verification_tokens.user_id"),
+    );
+    expect(await other.browser.session()).not.toBeNull();
+  });
+
+  it("runs the hook's queries in the same transaction: one failure and nothing is deleted", async () => {
+    const { userId: id, browser } = await signedIn(auth, "atomic@example.com");
+    const owner = { id, email: "atomic@example.com" };
+    await populate(db, owner);
+    // Clears the notes but forgets the ledger: deleting the user then breaks ledger's foreign key.
+    hook = (user) => [db.delete(notes).where(eq(notes.userId, user.id))];
+    const error = await rejection(action(browser, () => auth.deleteAccount()));
+    expect(String(error.cause ?? error)).toMatch(/FOREIGN KEY/);
+    expect(await traces(db, owner)).toEqual(ALL_TRACES.filter((t) => t !== "verification_tokens.user_id"));
+    expect(await browser.session()).not.toBeNull();
+  });
+
+  it("lets the hook refuse (FORBIDDEN) and deletes nothing", async () => {
+    const { userId: id, browser } = await signedIn(auth, "keep@example.com");
+    hook = () => false;
+    const error = await rejection(action(browser, () => auth.deleteAccount()));
+    expect(error).toMatchObject({ name: "ForbiddenError", code: "FORBIDDEN", status: 403 });
+    expect(await db.select({ id: users.id }).from(users).where(eq(users.id, id))).toEqual([{ id }]);
+    expect(await browser.session()).not.toBeNull();
+  });
+
+  it("requires a signed-in, fresh session", async () => {
+    const { userId: id, browser } = await signedIn(auth, "old-session@example.com");
+    hook = clearLedger;
+    expect((await rejection(action(null, () => auth.deleteAccount()))).code).toBe("UNAUTHORIZED");
+    await db
+      .update(sessions)
+      .set({ createdAt: new Date(Date.now() - 3_600_000) })
+      .where(eq(sessions.userId, id));
+    expect((await rejection(action(browser, () => auth.deleteAccount()))).code).toBe("SESSION_STALE");
+    expect(await db.select({ id: users.id }).from(users).where(eq(users.id, id))).toEqual([{ id }]);
+  });
+
+  it("by confirmation link: asked from any session, confirmed by the owner only, refusals keep the link", async () => {
+    const { userId: id, browser } = await signedIn(auth, "linked@example.com");
+    const owner = { id, email: "linked@example.com" };
+    await populate(db, owner);
+    // An old session may ask: the link in the mailbox is the proof.
+    await db
+      .update(sessions)
+      .set({ createdAt: new Date(Date.now() - 3_600_000) })
+      .where(eq(sessions.userId, id));
+    expect(await action(browser, () => auth.requestAccountDeletion())).toBeUndefined();
+    const link = mail.link("linked@example.com");
+    expect(`${link.origin}${link.pathname}`).toBe(`${ORIGIN}/confirm-account-deletion`);
+    const token = link.searchParams.get("token") ?? "";
+
+    const stranger = await signedIn(auth, "stranger@example.com");
+    expect((await rejection(action(stranger.browser, () => auth.confirmAccountDeletion(token)))).code).toBe(
+      "TOKEN_INVALID",
+    );
+    hook = () => false;
+    expect((await rejection(action(null, () => auth.confirmAccountDeletion(token)))).code).toBe("FORBIDDEN");
+
+    hook = clearLedger;
+    expect(await action(null, () => auth.confirmAccountDeletion(token))).toEqual({ userId: id });
+    expect(await traces(db, owner)).toEqual([]);
+    expect(await browser.session()).toBeNull();
+    expect((await rejection(action(null, () => auth.confirmAccountDeletion(token)))).code).toBe("TOKEN_INVALID");
+  });
+});
