@@ -131,6 +131,19 @@ describe("credentials sign-in through the Auth.js route handlers", () => {
     expect(await laptop.session()).toBeNull();
   });
 
+  it("getSessionFromToken resolves a bearer token as the cookie would, and stops at revocation", async () => {
+    const device = new Browser(auth, "203.0.113.30", "mobile app");
+    await device.signIn("ann.lee@example.com", PASSWORD);
+    const token = String(device.sessionToken);
+    const viaToken = await auth.getSessionFromToken(token);
+    expect(viaToken).toEqual(await auth.getSessionFromRequest(device.makeRequest("GET", "/")));
+    expect(viaToken?.user.id).toBe(userId);
+    expect(await auth.getSessionFromToken(`${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`)).toBeNull();
+    expect(await auth.getSessionFromToken("")).toBeNull();
+    expect(await auth.revokeSession(userId, String(viaToken?.sessionId))).toBe(true);
+    expect(await auth.getSessionFromToken(token)).toBeNull();
+  });
+
   it("rejects an expired session and deletes its row, in both the handler and getSessionFromRequest", async () => {
     const browser = new Browser(auth);
     await browser.signIn("ann.lee@example.com", PASSWORD);

@@ -87,6 +87,12 @@ export interface Auth extends NextAuthResult {
   getSession(): Promise<AuthSession | null>;
   /** {@link Auth.getSession} for a `Request` (route handlers, tests): reads its `Cookie` header. */
   getSessionFromRequest(request: Request): Promise<AuthSession | null>;
+  /**
+   * {@link Auth.getSession} for a raw session token, such as a mobile client's
+   * `Authorization: Bearer <token>`: the same lookup, expiry, sliding refresh and revocation.
+   * Database strategy only (a JWT session has no token row); null for anything else.
+   */
+  getSessionFromToken(token: string): Promise<AuthSession | null>;
   /** The session, or a redirect/`UnauthorizedError` (401) when there is none. */
   requireUser(options?: RequireUserOptions): Promise<AuthSession>;
   /**
@@ -515,6 +521,11 @@ export function createAuth(options: AuthOptions): Auth {
     return (await resolveToken(readCookie(request.headers.get("cookie"), name)))?.session ?? null;
   }
 
+  async function getSessionFromToken(token: string): Promise<AuthSession | null> {
+    if (jwtStrategy || typeof token !== "string") return null;
+    return (await resolveToken(token))?.session ?? null;
+  }
+
   function deny(error: Error, options: RequireUserOptions | undefined): never {
     const target = options?.redirectTo ?? settings.redirectUnauthenticatedTo;
     if (target) redirect(target);
@@ -581,6 +592,7 @@ export function createAuth(options: AuthOptions): Auth {
       return (await current())?.session ?? null;
     },
     getSessionFromRequest,
+    getSessionFromToken,
     async requireUser(options) {
       const found = await current();
       return found ? found.session : deny(new UnauthorizedError("Sign in to continue."), options);

@@ -17,6 +17,7 @@ export {
   ConfigError,
   ConflictError,
   EmailNotVerifiedError,
+  type ErrorClassByCode,
   type ErrorCode,
   ForbiddenError,
   InvalidCredentialsError,

@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   ConfigError,
   ConflictError,
+  type ErrorClassByCode,
+  type ErrorCode,
   ForbiddenError,
   isTetrastackError,
   NotFoundError,
@@ -56,5 +58,25 @@ describe("error family", () => {
     });
     const validation = new ValidationError("bad", { issues: [{ path: "email", message: "Invalid email" }] });
     expect(validation.toJSON().issues).toEqual([{ path: "email", message: "Invalid email" }]);
+  });
+});
+
+describe("isTetrastackError narrowing", () => {
+  it("maps every code to the class that carries it", () => {
+    expectTypeOf<keyof ErrorClassByCode>().toEqualTypeOf<ErrorCode>();
+    type CodeOf<K extends ErrorCode> = ErrorClassByCode[K]["code"];
+    expectTypeOf<"RATE_LIMITED">().toExtend<CodeOf<"RATE_LIMITED">>();
+    expectTypeOf<"TOKEN_EXPIRED">().toExtend<CodeOf<"TOKEN_EXPIRED">>();
+    expectTypeOf<"UPLOAD_TOO_LARGE">().toExtend<CodeOf<"UPLOAD_TOO_LARGE">>();
+  });
+
+  it("types the fields of the code's class once the code is checked", () => {
+    const error: unknown = new RateLimitError("slow down", { retryAfter: 5 });
+    if (!isTetrastackError(error, "RATE_LIMITED")) throw new Error("not narrowed");
+    expectTypeOf(error.retryAfter).toEqualTypeOf<number>();
+    expect(error.retryAfter).toBe(5);
+    const invalid: unknown = new ValidationError("bad", { issues: [{ path: "email", message: "required" }] });
+    if (!isTetrastackError(invalid, "VALIDATION_FAILED")) throw new Error("not narrowed");
+    expect(invalid.issues[0]?.path).toBe("email");
   });
 });

@@ -206,16 +206,42 @@ export class MailNotConfiguredError extends TetrastackError<"MAIL_NOT_CONFIGURED
   readonly status = 500;
 }
 
+/** The error class behind each code, so that checking a code also gives its fields (`retryAfter`, `issues`…). */
+export interface ErrorClassByCode {
+  CONFIG_INVALID: ConfigError;
+  VALIDATION_FAILED: ValidationError;
+  UNAUTHORIZED: UnauthorizedError;
+  FORBIDDEN: ForbiddenError;
+  NOT_FOUND: NotFoundError;
+  CONFLICT: ConflictError;
+  RATE_LIMITED: RateLimitError;
+  INVALID_CREDENTIALS: InvalidCredentialsError;
+  ACCOUNT_LOCKED: AccountLockedError;
+  SESSION_STALE: StaleSessionError;
+  TOKEN_INVALID: TokenError;
+  TOKEN_EXPIRED: TokenError;
+  EMAIL_NOT_VERIFIED: EmailNotVerifiedError;
+  MAIL_NOT_CONFIGURED: MailNotConfiguredError;
+  UPLOAD_POLICY_UNKNOWN: UploadError;
+  UPLOAD_TYPE_NOT_ALLOWED: UploadError;
+  UPLOAD_TOO_LARGE: UploadError;
+  UPLOAD_MULTIPART_REQUIRED: UploadError;
+  UPLOAD_NOT_FOUND: UploadError;
+  UPLOAD_MISMATCH: UploadError;
+  UPLOAD_FORBIDDEN: UploadError;
+  UPLOAD_STORAGE_FAILED: UploadError;
+}
+
 /**
- * True when `error` was thrown by this package (any copy of it), optionally with the given code.
+ * True when `error` was thrown by this package (any copy of it), optionally with the given code;
+ * with a code it narrows to that code's class, so `retryAfter`, `issues` and the like are typed.
  *
  * @example
- * if (isTetrastackError(e, "CONFLICT")) return { error: "That email is taken." }
+ * if (isTetrastackError(e, "RATE_LIMITED")) return { error: e.code, retryAfter: e.retryAfter }
  */
-export function isTetrastackError<C extends ErrorCode = ErrorCode>(
-  error: unknown,
-  code?: C,
-): error is TetrastackError<C> {
+export function isTetrastackError(error: unknown): error is TetrastackError;
+export function isTetrastackError<C extends ErrorCode>(error: unknown, code: C): error is ErrorClassByCode[C];
+export function isTetrastackError(error: unknown, code?: ErrorCode): boolean {
   if (typeof error !== "object" || error === null || (error as { [brand]?: unknown })[brand] !== true) {
     return false;
   }

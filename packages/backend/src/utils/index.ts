@@ -7,6 +7,7 @@
 export {
   ConfigError,
   ConflictError,
+  type ErrorClassByCode,
   type ErrorCode,
   type ErrorIssue,
   ForbiddenError,
