@@ -1,0 +1,121 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BenchContext } from "./context.js";
+import { connect, createContenderTables, packageDatabase, scratchDirectory } from "./fixture.js";
+import { interpret } from "./notes.js";
+import { formatValue, markdownTable, Report, type Section } from "./report.js";
+import { growth } from "./sections/growth.js";
+import { importCost } from "./sections/imports.js";
+import { rateLimiting } from "./sections/rate-limit.js";
+import { sessionResolution } from "./sections/sessions.js";
+import { signInAndSignUp } from "./sections/signin.js";
+import { uploadsSection } from "./sections/uploads.js";
+
+const benchRoot = fileURLToPath(new URL("..", import.meta.url));
+const SECTIONS: [id: string, run: (context: BenchContext) => Promise<Section>][] = [
+  ["sessions", sessionResolution],
+  ["signin", signInAndSignUp],
+  ["limits", rateLimiting],
+  ["uploads", uploadsSection],
+  ["imports", importCost],
+  ["growth", growth],
+];
+const CONTENDERS = [
+  "next-auth",
+  "@auth/core",
+  "@auth/drizzle-adapter",
+  "better-auth",
+  "drizzle-orm",
+  "@libsql/client",
+  "@aws-sdk/client-s3",
+  "@aws-sdk/s3-request-presigner",
+  "@20minutes/s3rver",
+  "jose",
+  "next",
+  "react",
+];
+
+function versionOf(name: string): string {
+  try {
+    const manifest = readFileSync(join(benchRoot, "node_modules", name, "package.json"), "utf8");
+    return (JSON.parse(manifest) as { version: string }).version;
+  } catch {
+    return "?";
+  }
+}
+
+function cpuModel(): string {
+  try {
+    return /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? cpus()[0]?.model ?? "?";
+  } catch {
+    return cpus()[0]?.model ?? "?";
+  }
+}
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args
+  .find((arg) => arg.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
+const started = Number(process.env.BENCH_STARTED_AT ?? Date.now());
+
+const scratch = scratchDirectory();
+const report = new Report();
+try {
+  const { url, db } = await packageDatabase(join(scratch.dir, "bench.db"));
+  const setup = connect(url);
+  await createContenderTables(setup);
+  setup.close();
+  const context: BenchContext = { dir: scratch.dir, url, db, quick, log: (message) => console.log(message) };
+  for (const [id, run] of SECTIONS) {
+    if (only && !only.includes(id)) continue;
+    const sectionStart = performance.now();
+    console.log(`${id}…`);
+    const section = report.add(await run(context));
+    console.log(`  ${((performance.now() - sectionStart) / 1000).toFixed(1)} s`);
+    section.notes.push(...interpret(section));
+  }
+  db.$client.close();
+} finally {
+  scratch.remove();
+}
+
+console.log();
+console.table(report.consoleRows());
+
+const wallSeconds = (Date.now() - started) / 1000;
+const machine = `${cpus().length} cores (${cpuModel()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+const lines: string[] = [
+  "# Benchmarks of `@tetrastack/backend`",
+  "",
+  `Written by \`pnpm bench\` (bench/src/main.ts); do not edit by hand. ${quick ? "**Quick run (`--quick`): fewer, shorter rounds; not for quoting.** " : ""}${only ? `Sections run: ${only.join(", ")}. ` : ""}`,
+  "",
+  `- Date: ${new Date().toISOString()}`,
+  `- Machine: ${machine}`,
+  `- Wall time of \`pnpm bench\` (build included): ${wallSeconds.toFixed(0)} s`,
+  `- Contenders: ${CONTENDERS.map((name) => `${name} ${versionOf(name)}`).join(", ")}; \`@tetrastack/backend\` from this checkout's dist/.`,
+  "",
+  "Every figure is the median of repeated rounds with their min and max. Every ratio is computed per round between contenders that ran alternately within that round (round r starts with contender r, odd rounds run backwards), then summarised: the machine is shared and noisy, so only same-round ratios are compared. Nothing here is asserted in a unit test.",
+  "",
+  "## Targets",
+  "",
+  markdownTable(report.targets()),
+  "",
+];
+report.sections.forEach((section, index) => {
+  lines.push(`## ${index + 1}. ${section.title}`, "", section.method, "", markdownTable(section.figures), "");
+  if (section.ratios.length > 0) lines.push("Ratios (per round):", "", markdownTable(section.ratios), "");
+  if (section.notes.length > 0) lines.push(...section.notes.flatMap((note) => [note, ""]));
+});
+const out = join(benchRoot, "RESULTS.md");
+writeFileSync(out, `${lines.join("\n").trimEnd()}\n`);
+console.log(`\nTargets:`);
+for (const figure of report.targets()) {
+  console.log(
+    `  ${figure.target?.met ? "met    " : "NOT met"}  ${figure.name}: ${formatValue(figure.stats.median, figure.unit)} (${figure.target?.text})`,
+  );
+}
+console.log(`\nWrote ${out} (wall time ${wallSeconds.toFixed(0)} s)`);

@@ -1,0 +1,26 @@
+"use server";
+
+import { and, eq } from "drizzle-orm";
+import { revalidatePath } from "next/cache";
+import { requireUser } from "@/auth";
+import { db } from "@/db";
+import { notes } from "@/db/schema";
+import type { FormState } from "@/lib/form-state";
+
+/** Adds a note owned by the signed-in user (the app's own table, which cascades with the user). */
+export async function addNote(_state: FormState, formData: FormData): Promise<FormState> {
+  const { user } = await requireUser();
+  const body = String(formData.get("body") ?? "").trim();
+  if (!body) return { error: "EMPTY_NOTE" };
+  if (body.length > 2000) return { error: "VALIDATION_FAILED", fields: { body: "must be at most 2000 characters" } };
+  await db.insert(notes).values({ userId: user.id, body });
+  revalidatePath("/dashboard");
+  return { ok: "Note added." };
+}
+
+/** Deletes one of the user's notes; the `userId` condition makes other users' ids a no-op. */
+export async function deleteNote(formData: FormData): Promise<void> {
+  const { user } = await requireUser();
+  await db.delete(notes).where(and(eq(notes.id, String(formData.get("id"))), eq(notes.userId, user.id)));
+  revalidatePath("/dashboard");
+}

@@ -1,0 +1,43 @@
+import { createAuth } from "@tetrastack/backend/auth";
+import { authOptions } from "./auth.config";
+import { db } from "./db";
+import { sendEmail } from "./lib/mail";
+import { deleteAllUploads } from "./lib/uploads";
+
+export const {
+  handlers,
+  auth,
+  signIn,
+  signOut,
+  getSession,
+  requireUser,
+  registerUser,
+  listSessions,
+  revokeSession,
+  revokeOtherSessions,
+  // Account lifecycle: each sends or consumes a one-time link, or needs a fresh sign-in.
+  requestEmailVerification,
+  verifyEmail,
+  requestPasswordReset,
+  resetPassword,
+  changePassword,
+  requestEmailChange,
+  confirmEmailChange,
+  deleteAccount,
+} = createAuth({
+  ...authOptions,
+  db,
+  // The dev mailbox in development (and in the browser tests); plug a real provider into lib/mail.ts.
+  sendEmail,
+  // Origin of the links in mails. `pnpm dev` and the tests set APP_URL; in production set it (or AUTH_URL).
+  baseURL: process.env.APP_URL || undefined,
+  appName: "Tetrastack example",
+  // Mail a verification link at sign-up, but let unverified users in (the dashboard nags them).
+  emailVerification: { sendOnSignUp: Boolean(sendEmail), required: false },
+  accountDeletion: {
+    // Stored files are not rows: delete them before the user (whose upload rows then cascade).
+    async beforeDelete({ user }) {
+      await deleteAllUploads(user.id);
+    },
+  },
+});

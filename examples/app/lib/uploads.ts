@@ -1,0 +1,43 @@
+import { createUploads, type Uploads } from "@tetrastack/backend/uploads";
+import { db } from "@/db";
+
+/** The one upload policy of this app: small images, PDFs and text files. */
+export const ATTACHMENT_POLICY = {
+  contentTypes: ["image/png", "image/jpeg", "image/webp", "image/gif", "application/pdf", "text/plain"],
+  maxBytes: 10 * 1024 * 1024,
+  prefix: "attachments",
+} as const;
+
+let instance: Uploads | undefined;
+
+/**
+ * The uploads service, created on first use. In development `pnpm dev` points `S3_ENDPOINT` at its
+ * local s3rver (with `R2_BUCKET`/`R2_ACCESS_KEY_ID`/`R2_SECRET_ACCESS_KEY` set to match); with
+ * only the `R2_*` variables set, the same code talks to Cloudflare R2.
+ *
+ * Lazy because `createUploads` validates its credentials at creation and throws `ConfigError`
+ * when they are missing, which must not break `next build` (no secrets at build time).
+ */
+export function getUploads(): Uploads {
+  instance ??= createUploads({
+    db,
+    endpoint: process.env.S3_ENDPOINT || undefined,
+    policies: { attachment: { ...ATTACHMENT_POLICY, contentTypes: [...ATTACHMENT_POLICY.contentTypes] } },
+  });
+  return instance;
+}
+
+/** Deletes every stored file of a user (for account deletion); nothing to do when storage is not configured. */
+export async function deleteAllUploads(ownerId: string): Promise<void> {
+  let service: Uploads;
+  try {
+    service = getUploads();
+  } catch {
+    return;
+  }
+  for (;;) {
+    const { items } = await service.listUploads(ownerId, { status: ["pending", "uploaded"], limit: 100 });
+    if (items.length === 0) return;
+    for (const item of items) await service.deleteUpload(item.key, { ownerId });
+  }
+}

@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort, startDevS3 } from "../scripts/dev-s3.mjs";
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+
+/** The production server under test, its own s3rver and scratch folder, and how to stop them. */
+export interface RunningApp {
+  url: string;
+  /** Where the dev mailbox writes (the app reads it for /dev/mailbox). */
+  scratch: string;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+async function waitForHTTP(url: string, child: ChildProcess, logs: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${logs()}`);
+    try {
+      const response = await fetch(url, { redirect: "manual" });
+      await response.arrayBuffer();
+      if (response.status < 500) return;
+    } catch {}
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(`next start did not answer within 60 s:\n${logs()}`);
+}
+
+/**
+ * Starts `next start` on the existing production build, on a free 127.0.0.1 port, with a fresh
+ * database file, a fresh s3rver (bucket + the app origin's CORS rule), `AUTH_TRUST_HOST` and the
+ * dev mailbox turned on. Builds nothing: `pnpm --filter @tetrastack/example-app build` comes first.
+ */
+export async function startApp(): Promise<RunningApp> {
+  if (!existsSync(join(appDir, ".next", "BUILD_ID"))) {
+    throw new Error(
+      "No production build in examples/app/.next: run `pnpm --filter @tetrastack/example-app build` first",
+    );
+  }
+  const scratch = mkdtempSync(join(tmpdir(), "example-app-e2e-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const s3 = await startDevS3({ origins: [url], directory: join(scratch, "s3"), port: 0 });
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: `file:${join(scratch, "app.db")}`,
+    AUTH_SECRET: randomBytes(33).toString("base64url"),
+    AUTH_TRUST_HOST: "true",
+    APP_URL: url, // origin of the links in mails
+    // The only thing not real: mail goes to the dev mailbox (a file the app serves at /dev/mailbox).
+    DEV_MAILBOX: "1",
+    DEV_MAILBOX_FILE: join(scratch, "mailbox.jsonl"),
+    S3_ENDPOINT: s3.endpoint,
+    R2_BUCKET: s3.bucket,
+    R2_ACCESS_KEY_ID: s3.accessKeyId,
+    R2_SECRET_ACCESS_KEY: s3.secretAccessKey,
+  };
+  for (const name of ["AUTH_URL", "NEXTAUTH_URL", "R2_ACCOUNT_ID", "DATABASE_AUTH_TOKEN"]) delete env[name];
+
+  let output = "";
+  const child = spawn(
+    process.execPath,
+    [require.resolve("next/dist/bin/next"), "start", "--hostname", "127.0.0.1", "--port", String(port)],
+    // detached: its own process group, so stop() ends next and anything it started, by PID.
+    { cwd: appDir, detached: true, stdio: ["ignore", "pipe", "pipe"], env },
+  );
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const logs = () => output;
+
+  async function stop(): Promise<void> {
+    if (child.pid && child.exitCode === null) {
+      const exited = new Promise((done) => child.once("exit", done));
+      process.kill(-child.pid, "SIGTERM");
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, "SIGKILL");
+    }
+    await s3.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  try {
+    await waitForHTTP(url, child, logs);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, scratch, logs, stop };
+}

@@ -1,0 +1,17 @@
+import { sessionFromBearer } from "@/lib/bearer";
+import { handle, jsonBody, unauthorized } from "@/lib/http";
+import { getUploads } from "@/lib/uploads";
+
+/**
+ * POST /api/v1/uploads/complete { key } → 200 { upload }: the server checks the stored object's
+ * size, type and owner before accepting it. 404 UPLOAD_NOT_FOUND, 422 UPLOAD_MISMATCH, 403 UPLOAD_FORBIDDEN.
+ */
+export function POST(request: Request): Promise<Response> {
+  return handle(async () => {
+    const session = await sessionFromBearer(request);
+    if (!session) return unauthorized();
+    const { key } = await jsonBody(request);
+    const upload = await getUploads().completeUpload({ key: key as string, ownerId: session.user.id });
+    return Response.json({ upload });
+  });
+}
