@@ -20,7 +20,7 @@ export default defineConfig([
     format: ["esm"],
     dts: true,
     splitting: true,
-    clean: true,
+    clean: false, // the build script empties dist/ first: two configs cleaning in parallel raced
     target: "es2022",
     platform: "node",
     sourcemap: true,

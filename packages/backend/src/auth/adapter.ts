@@ -3,7 +3,7 @@ import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
 import { normalizeEmail } from "./email.js";
 import type { AuthDatabase, AuthTables } from "./options.js";
 import { currentRequestMeta } from "./request-context.js";
-import type { SessionStore } from "./sessions.js";
+import type { ResolvedSessionRow, SessionStore } from "./sessions.js";
 import { createTokenStore, type TokenStore } from "./tokens.js";
 
 function normalizeUserEmail<T extends { email?: string | null }>(user: T): T {
@@ -34,7 +34,7 @@ export function createAuthAdapter(
     // addresses (Auth.js property names) are all present.
   } as never) as Required<Adapter>;
 
-  const toAdapterSession = (row: AuthTables["sessions"]["$inferSelect"]): AdapterSession => row;
+  const toAdapterSession = (row: ResolvedSessionRow): AdapterSession => row;
 
   return {
     ...base,

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import NextAuth, { type NextAuthConfig, type NextAuthResult } from "next-auth";
@@ -26,6 +26,7 @@ import {
 import { type AuthSession, CREDENTIALS_SESSION_USER, composeCallbacks, composeEvents } from "./callbacks.js";
 import { defaultClientIP } from "./client-ip.js";
 import { createAuthorize } from "./credentials.js";
+import { credentialsAccountOf } from "./credentials-account.js";
 import { normalizeEmail } from "./email.js";
 import {
   createEmailProvider,
@@ -52,7 +53,6 @@ import {
   authOptionsSchema,
   checkMailSettings,
   type IsEmailVerified,
-  inProduction,
   withEnv,
 } from "./options.js";
 import { createLimiter, databaseStore, memoryStore } from "./rate-limit.js";
@@ -295,9 +295,7 @@ export function createAuth(options: AuthOptions): Auth {
    */
   async function claimUnverifiedAccount(userId: string): Promise<void> {
     await db.batch([
-      db
-        .delete(tables.accounts)
-        .where(and(eq(tables.accounts.userId, userId), eq(tables.accounts.provider, CREDENTIALS_PROVIDER_ID))),
+      db.delete(tables.accounts).where(credentialsAccountOf(tables.accounts, userId)),
       db.delete(tables.sessions).where(eq(tables.sessions.userId, userId)),
       db.update(tables.users).set({ emailVerified: new Date() }).where(eq(tables.users.id, userId)),
     ]);

@@ -8,7 +8,7 @@ import {
   isTetrastackError,
   type RateLimitError,
 } from "../shared/errors.js";
-import { CREDENTIALS_PROVIDER_ID } from "./auth-config.js";
+import { credentialsAccountOf } from "./credentials-account.js";
 import { parseEmail } from "./email.js";
 import type { AuthDatabase, AuthTables } from "./options.js";
 import {
@@ -110,10 +110,7 @@ export function createAuthorize(
   const lookup = db
     .select({ user: tables.users, accountId: tables.accounts.id, passwordHash: tables.accounts.passwordHash })
     .from(tables.users)
-    .innerJoin(
-      tables.accounts,
-      and(eq(tables.accounts.userId, tables.users.id), eq(tables.accounts.provider, CREDENTIALS_PROVIDER_ID)),
-    )
+    .innerJoin(tables.accounts, credentialsAccountOf(tables.accounts, tables.users.id))
     .where(eq(tables.users.email, sql.placeholder("email")))
     .limit(1)
     .prepare();

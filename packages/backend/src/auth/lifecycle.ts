@@ -13,6 +13,7 @@ import {
 } from "../shared/errors.js";
 import { parseInput } from "../shared/validate.js";
 import { CREDENTIALS_PROVIDER_ID } from "./auth-config.js";
+import { credentialsAccountOf } from "./credentials-account.js";
 import { emailSchema } from "./email.js";
 import type { Mailer } from "./mailer.js";
 import type { AuthDatabase, AuthSettings, AuthTables, AuthUser } from "./options.js";
@@ -265,7 +266,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       const [account] = await db
         .select({ id: accounts.id, passwordHash: accounts.passwordHash })
         .from(accounts)
-        .where(and(eq(accounts.userId, user.id), eq(accounts.provider, CREDENTIALS_PROVIDER_ID)))
+        .where(credentialsAccountOf(accounts, user.id))
         .limit(1);
       const stored = account?.passwordHash;
       const valid =

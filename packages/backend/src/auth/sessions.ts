@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, ne, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, lt, ne, sql } from "drizzle-orm";
 import { deleteInBatches } from "./batches.js";
 import type { AuthDatabase, AuthTables } from "./options.js";
 import { hashSessionToken } from "./session-token.js";
@@ -22,9 +22,18 @@ export interface SessionInfo {
 type SessionRow = AuthTables["sessions"]["$inferSelect"];
 type UserRow = AuthTables["users"]["$inferSelect"];
 
-/** @internal A session row as Auth.js sees it: with the cookie's token, not the stored hash. */
+/**
+ * @internal A session as the hot path loads it: with the cookie's token, not the stored hash, and
+ * without the columns no request needs (`ipAddress`, `userAgent`: see `list`).
+ */
+export type ResolvedSessionRow = Pick<
+  SessionRow,
+  "sessionToken" | "id" | "userId" | "expires" | "createdAt" | "updatedAt"
+>;
+
+/** @internal What a session token resolves to. */
 export interface SessionAndUser {
-  session: SessionRow;
+  session: ResolvedSessionRow;
   user: UserRow;
 }
 
@@ -61,14 +70,39 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 /** @internal */
 export function createSessionStore(db: AuthDatabase, tables: Pick<AuthTables, "sessions" | "users">): SessionStore {
   const { sessions, users } = tables;
-  // One indexed point query (unique token hash, then the users primary key), built once.
+  // One indexed point query (unique token hash, then the users primary key), built once. The user
+  // row comes back as one json_object column: @libsql/client describes every result column on
+  // every call, and that cost, not SQLite, dominated the lookup (bench/RESULTS.md). Every column
+  // of the (possibly extended) users table is included, so custom columns such as `role` still
+  // reach the callbacks, decoded by each column's own driver mapping.
+  const userColumns = Object.entries(getTableColumns(users));
+  const userJSON = sql<string>`json_object(${sql.join(
+    userColumns.map(([key, column]) => sql`${sql.raw(`'${key}'`)}, ${column}`),
+    sql`, `,
+  )})`;
   const byHash = db
-    .select({ session: sessions, user: users })
+    .select({
+      id: sessions.id,
+      userId: sessions.userId,
+      expires: sessions.expires,
+      createdAt: sessions.createdAt,
+      updatedAt: sessions.updatedAt,
+      user: userJSON,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.sessionToken, sql.placeholder("hash")))
     .limit(1)
     .prepare();
+  const decodeUser = (json: string): UserRow => {
+    const raw = JSON.parse(json) as Record<string, unknown>;
+    const user: Record<string, unknown> = {};
+    for (const [key, column] of userColumns) {
+      const value = raw[key];
+      user[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return user as UserRow;
+  };
   const deleteByHash = db
     .delete(sessions)
     .where(eq(sessions.sessionToken, sql.placeholder("hash")))
@@ -80,7 +114,9 @@ export function createSessionStore(db: AuthDatabase, tables: Pick<AuthTables, "s
   async function find(token: string): Promise<SessionAndUser | null> {
     if (!TOKEN_SHAPE.test(token)) return null;
     const row = await byHash.get({ hash: hashSessionToken(token) });
-    return row ? { session: withToken(row.session, token), user: row.user } : null;
+    if (!row) return null;
+    const { user, ...session } = row;
+    return { session: { ...session, sessionToken: token }, user: decodeUser(user) };
   }
 
   async function update(token: string, expires: Date): Promise<SessionRow | null> {
