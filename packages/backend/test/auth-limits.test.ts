@@ -287,21 +287,49 @@ describe("prune at scale", () => {
 });
 
 describe("deleteInBatches", () => {
-  it("asks for bounded batches until one comes back short, yielding in between", async () => {
+  it("deletes until a batch comes back short, yielding to the event loop in between", async () => {
     let remaining = 1_234;
-    const limits: number[] = [];
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 0);
     const total = await deleteInBatches(async (limit) => {
+      const deleted = Math.min(limit, remaining);
+      remaining -= deleted;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return deleted;
+    });
+    clearInterval(ticker);
+    expect(total).toBe(1_234);
+    expect(remaining).toBe(0);
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it("shrinks batches that take too long and grows quick ones, within bounds", async () => {
+    const limits: number[] = [];
+    let remaining = 5_000;
+    const busy = (ms: number): void => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    // A slow store: 0.1 ms a row, so only ~50 rows fit in the 5 ms target.
+    await deleteInBatches(async (limit) => {
       limits.push(limit);
       const deleted = Math.min(limit, remaining);
       remaining -= deleted;
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      busy(deleted * 0.1);
       return deleted;
-    }, 500);
-    clearInterval(ticker);
-    expect(total).toBe(1_234);
-    expect(limits).toEqual([500, 500, 500]);
-    expect(ticks).toBeGreaterThan(0);
+    });
+    expect(limits[0]).toBe(200);
+    expect(Math.min(...limits)).toBeGreaterThanOrEqual(10);
+    expect(limits.at(-2)).toBeLessThanOrEqual(100);
+    // A fast store grows the batch up to the maximum.
+    const fast: number[] = [];
+    let left = 20_000;
+    await deleteInBatches(async (limit) => {
+      fast.push(limit);
+      const deleted = Math.min(limit, left);
+      left -= deleted;
+      return deleted;
+    });
+    expect(Math.max(...fast)).toBe(2000);
   });
 });

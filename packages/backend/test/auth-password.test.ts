@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -8,6 +9,7 @@ import {
   parsePasswordHash,
   verifyPassword,
 } from "../src/auth/index.js";
+import { scryptSlots } from "../src/auth/password.js";
 import { accounts, type Database } from "../src/database/index.js";
 import { Browser, createTestAuth, errorCodeOf, FAST_SCRYPT, PASSWORD, register } from "./auth-helpers.js";
 import { createTestDatabase } from "./helpers.js";
@@ -177,5 +179,19 @@ describe("credentials sign-in and hashing", () => {
     const response = await new Browser(auth).signIn("emoji@example.com", huge);
     expect(errorCodeOf(response)).toBe("INVALID_CREDENTIALS");
     expect(performance.now() - start).toBeLessThan(2_000);
+  });
+});
+
+describe("scrypt concurrency", () => {
+  it("runs at most one derivation per spare core and queues the rest, all completing", async () => {
+    const params = { ...DEFAULT_SCRYPT_PARAMS, ln: 12 };
+    const pending = Array.from({ length: 6 }, (_, i) => hashPassword(`password number ${i}`, params));
+    const slots = scryptSlots();
+    expect(slots.max).toBe(Math.max(1, availableParallelism() - 1));
+    expect(slots.running).toBe(Math.min(6, slots.max));
+    expect(slots.waiting).toBe(6 - slots.running);
+    const hashes = await Promise.all(pending);
+    for (const [i, hash] of hashes.entries()) expect(await verifyPassword(`password number ${i}`, hash)).toBe(true);
+    expect(scryptSlots()).toMatchObject({ running: 0, waiting: 0 });
   });
 });

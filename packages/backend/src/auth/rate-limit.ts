@@ -23,8 +23,11 @@ export interface LockoutSettings {
 
 /** @internal Where counters live: one table shared by every instance, or this process's memory. */
 export interface RateLimitStore {
-  /** Counts one hit in the window of `key`; returns the count so far and when the window ends. */
-  hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
+  /**
+   * Counts one hit in the window of each key (one statement for all of them); returns, in the
+   * order of `keys`, the count so far and when the window ends.
+   */
+  hit(keys: readonly string[], windowMs: number, now: number): Promise<{ count: number; resetAt: number }[]>;
   /** Counts one failure for a lockout key and returns the consecutive failures so far. */
   fail(key: string, forgetMs: number, now: number): Promise<number>;
   /** Sets the lock end, never moving an existing one earlier. */
@@ -39,11 +42,13 @@ export interface RateLimitStore {
 /** @internal Counters in the `rate_limits` table: each hit is one atomic upsert, so instances agree. */
 export function databaseStore(db: AuthDatabase, table: AuthTables["rateLimits"]): RateLimitStore {
   return {
-    async hit(key, windowMs, now) {
+    async hit(keys, windowMs, now) {
+      if (keys.length === 0) return [];
       const expired = sql`${table.resetAt} <= ${now}`;
-      const [row] = await db
+      // One multi-row upsert: a sign-in counts its address and its account in a single write.
+      const rows = await db
         .insert(table)
-        .values({ key, count: 1, resetAt: new Date(now + windowMs) })
+        .values(keys.map((key) => ({ key, count: 1, resetAt: new Date(now + windowMs) })))
         .onConflictDoUpdate({
           target: table.key,
           set: {
@@ -52,8 +57,13 @@ export function databaseStore(db: AuthDatabase, table: AuthTables["rateLimits"])
             updatedAt: new Date(now),
           },
         })
-        .returning({ count: table.count, resetAt: table.resetAt });
-      return { count: row?.count ?? 1, resetAt: row?.resetAt.getTime() ?? now + windowMs };
+        .returning({ key: table.key, count: table.count, resetAt: table.resetAt });
+      // RETURNING does not promise the order of VALUES.
+      const byKey = new Map(rows.map((row) => [row.key, row]));
+      return keys.map((key) => {
+        const row = byKey.get(key);
+        return { count: row?.count ?? 1, resetAt: row?.resetAt.getTime() ?? now + windowMs };
+      });
     },
     async fail(key, forgetMs, now) {
       const expired = sql`${table.resetAt} <= ${now}`;
@@ -104,17 +114,19 @@ export function databaseStore(db: AuthDatabase, table: AuthTables["rateLimits"])
 export function memoryStore(): RateLimitStore {
   const rows = new Map<string, { count: number; resetAt: number; lockedUntil: number }>();
   const store: RateLimitStore = {
-    async hit(key, windowMs, now) {
+    async hit(keys, windowMs, now) {
       // Bounded memory: dead rows go whenever the map grows large.
       if (rows.size > 10_000) await store.prune(now);
-      const row = rows.get(key);
-      if (!row || row.resetAt <= now) {
-        const fresh = { count: 1, resetAt: now + windowMs, lockedUntil: 0 };
-        rows.set(key, fresh);
-        return { count: 1, resetAt: fresh.resetAt };
-      }
-      row.count++;
-      return { count: row.count, resetAt: row.resetAt };
+      return keys.map((key) => {
+        const row = rows.get(key);
+        if (!row || row.resetAt <= now) {
+          const fresh = { count: 1, resetAt: now + windowMs, lockedUntil: 0 };
+          rows.set(key, fresh);
+          return { count: 1, resetAt: fresh.resetAt };
+        }
+        row.count++;
+        return { count: row.count, resetAt: row.resetAt };
+      });
     },
     async fail(key, forgetMs, now) {
       const row = rows.get(key);
@@ -186,7 +198,11 @@ export function createLimiter(store: RateLimitStore, options: { enabled: boolean
       if (ip) checks.push([`${bucket}:ip:${hashIdentifier(ip)}`, rule.perIP]);
       if (who.account) checks.push([`${bucket}:account:${hashIdentifier(who.account)}`, rule.perAccount]);
       // Both counters move even when one is over: a blocked address still spends its budget.
-      const results = await Promise.all(checks.map(([key]) => store.hit(key, rule.window * 1000, now)));
+      const results = await store.hit(
+        checks.map(([key]) => key),
+        rule.window * 1000,
+        now,
+      );
       // Dead rows are deleted now and then, so the table stays small without a cron job.
       if (Math.random() < PRUNE_PROBABILITY) void store.prune(now).catch(() => undefined);
       let retryAt = 0;
