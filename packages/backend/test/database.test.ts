@@ -22,7 +22,7 @@ import {
   verificationTokens,
 } from "../src/database/index.js";
 import { ConfigError } from "../src/shared/errors.js";
-import { createTestDatabase } from "./helpers.js";
+import { createTestDatabase, seedAuthenticatorAndUpload } from "./helpers.js";
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -210,23 +210,7 @@ describe("schema", () => {
       await db
         .insert(sessions)
         .values({ userId: owner.id, sessionToken: `hash-${owner.id}`, expires: new Date(Date.now() + 60_000) });
-      await db.insert(authenticators).values({
-        userId: owner.id,
-        credentialID: `cred-${owner.id}`,
-        providerAccountId: owner.id,
-        credentialPublicKey: "key",
-        counter: 0,
-        credentialDeviceType: "singleDevice",
-        credentialBackedUp: false,
-      });
-      await db.insert(uploads).values({
-        ownerId: owner.id,
-        key: `u/${owner.id}/a.png`,
-        policy: "avatar",
-        filename: "a.png",
-        contentType: "image/png",
-        size: 1,
-      });
+      await seedAuthenticatorAndUpload(db, owner.id);
     }
     await db.delete(users).where(eq(users.id, user.id));
     for (const table of [accounts, sessions, authenticators]) {

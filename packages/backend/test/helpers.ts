@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDatabase, type Database, migrate } from "../src/database/index.js";
+import { inspect } from "node:util";
+import { expect } from "vitest";
+import { authenticators, createDatabase, type Database, migrate, uploads } from "../src/database/index.js";
+import { isTetrastackError } from "../src/shared/errors.js";
 
 /** A fresh, migrated libSQL file database in its own temp dir; `cleanup()` closes and deletes it. */
 export async function createTestDatabase(): Promise<{ db: Database; url: string; dir: string; cleanup: () => void }> {
@@ -18,4 +21,36 @@ export async function createTestDatabase(): Promise<{ db: Database; url: string;
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Gives a user a WebAuthn authenticator and an upload record: rows that must go when the user does. */
+export async function seedAuthenticatorAndUpload(db: Database, ownerId: string): Promise<void> {
+  await db.insert(authenticators).values({
+    userId: ownerId,
+    credentialID: `cred-${ownerId}`,
+    providerAccountId: ownerId,
+    credentialPublicKey: "key",
+    counter: 0,
+    credentialDeviceType: "singleDevice",
+    credentialBackedUp: false,
+  });
+  await db.insert(uploads).values({
+    ownerId,
+    key: `u/${ownerId}/a.png`,
+    policy: "avatar",
+    filename: "a.png",
+    contentType: "image/png",
+    size: 1,
+  });
+}
+
+/** Awaits `action`, expects it to reject with a package error of `code`, and returns that error. */
+export async function rejectsWithCode(action: Promise<unknown>, code: string): Promise<Error> {
+  const error = await action.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(isTetrastackError(error), `expected ${code}, got ${inspect(error)}`).toBe(true);
+  expect((error as { code: string }).code).toBe(code);
+  return error as Error;
 }

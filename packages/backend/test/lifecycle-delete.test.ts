@@ -4,18 +4,9 @@ import { eq, sql } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Auth, BeforeDeleteResult } from "../src/auth/index.js";
-import {
-  authenticators,
-  type Database,
-  id,
-  sessions,
-  timestamps,
-  uploads,
-  userId,
-  users,
-  verificationTokens,
-} from "../src/database/index.js";
+import { type Database, id, sessions, timestamps, userId, users, verificationTokens } from "../src/database/index.js";
 import { ORIGIN } from "./auth-helpers.js";
+import { seedAuthenticatorAndUpload } from "./helpers.js";
 import { action, type captureMail, createLifecycleAuth, rejection, signedIn, signIn } from "./lifecycle-helpers.js";
 
 // Account deletion on a real libSQL file database with two consumer tables: `notes` cascades
@@ -41,23 +32,7 @@ async function createConsumerTables(db: Database): Promise<void> {
 
 /** Gives the user a row in every table that can reference a user, plus an Auth.js sign-in token. */
 async function populate(db: Database, owner: { id: string; email: string }): Promise<void> {
-  await db.insert(authenticators).values({
-    userId: owner.id,
-    credentialID: `cred-${owner.id}`,
-    providerAccountId: owner.id,
-    credentialPublicKey: "key",
-    counter: 0,
-    credentialDeviceType: "singleDevice",
-    credentialBackedUp: false,
-  });
-  await db.insert(uploads).values({
-    ownerId: owner.id,
-    key: `u/${owner.id}/a.png`,
-    policy: "avatar",
-    filename: "a.png",
-    contentType: "image/png",
-    size: 1,
-  });
+  await seedAuthenticatorAndUpload(db, owner.id);
   await db.insert(notes).values({ userId: owner.id, body: "mine" });
   await db.insert(ledger).values({ userId: owner.id, amount: 5 });
   // As @auth/drizzle-adapter writes it: no user id, only the address.

@@ -10,7 +10,7 @@ import {
   type UploadErrorCode,
   type Uploads,
 } from "../src/uploads/index.js";
-import { createTestDatabase } from "./helpers.js";
+import { createTestDatabase, rejectsWithCode } from "./helpers.js";
 import { S3RVER_CREDENTIALS, startS3Server, type TestS3Server } from "./s3-server.js";
 
 const MiB = 1024 * 1024;
@@ -49,15 +49,8 @@ afterAll(async () => {
   cleanupDatabase?.();
 });
 
-async function rejectsWith(action: Promise<unknown>, code: UploadErrorCode | "VALIDATION_FAILED"): Promise<Error> {
-  const error = await action.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(isTetrastackError(error), `expected ${code}, got ${String(error)}`).toBe(true);
-  expect((error as { code: string }).code).toBe(code);
-  return error as Error;
-}
+const rejectsWith = (action: Promise<unknown>, code: UploadErrorCode | "VALIDATION_FAILED"): Promise<Error> =>
+  rejectsWithCode(action, code);
 
 async function rowCount(): Promise<number> {
   const [row] = await db.select({ n: count() }).from(uploadsTable);

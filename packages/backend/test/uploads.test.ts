@@ -6,14 +6,13 @@ import { type Database, uploads as uploadsTable, users } from "../src/database/i
 import {
   ConfigError,
   createUploads,
-  isTetrastackError,
   r2CorsRule,
   type UploadErrorCode,
   type Uploads,
   ValidationError,
 } from "../src/uploads/index.js";
 import { uuidv7 } from "../src/utils/index.js";
-import { createTestDatabase } from "./helpers.js";
+import { createTestDatabase, rejectsWithCode } from "./helpers.js";
 import { S3RVER_CREDENTIALS, startS3Server, type TestS3Server } from "./s3-server.js";
 
 const APP_ORIGIN = "http://app.test";
@@ -61,14 +60,9 @@ afterAll(async () => {
 
 /** Awaits `action`, expecting it to reject with an UploadError of `code`; returns the error. */
 async function rejectsWith(action: Promise<unknown>, code: UploadErrorCode | "VALIDATION_FAILED"): Promise<Error> {
-  const error = await action.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
+  const error = await rejectsWithCode(action, code);
   thrown.push(error);
-  expect(isTetrastackError(error), `expected ${code}, got ${inspect(error)}`).toBe(true);
-  expect((error as { code: string }).code).toBe(code);
-  return error as Error;
+  return error;
 }
 
 function bytes(size: number, fill = 7): Uint8Array<ArrayBuffer> {
