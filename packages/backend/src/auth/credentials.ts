@@ -20,6 +20,7 @@ import {
   type ScryptParams,
   verifyPassword,
 } from "./password.js";
+import { verifyUnderLockout } from "./password-attempt.js";
 import type { Limiter, RateLimitRuleSettings } from "./rate-limit.js";
 
 /** Why a credentials sign-in failed: the `code` of {@link CredentialsSigninError}, safe to show. */
@@ -135,22 +136,18 @@ export function createAuthorize(
     // Malformed input fails before any hashing: its shape is no secret, so no need to hide it.
     if (!email || password === null) throw invalid();
 
-    const lockedFor = await limiter.lockedFor(email);
-    if (lockedFor > 0) {
-      throw new CredentialsSigninError("ACCOUNT_LOCKED", {
-        retryAfter: lockedFor,
-        cause: new AccountLockedError("Account temporarily locked.", { retryAfter: lockedFor }),
-      });
-    }
-
     const row = await lookup.get({ email });
     const stored = row?.passwordHash;
-    const valid = stored ? await verifyPassword(password, stored) : await burnPasswordHash(password, deps.scrypt);
-    if (!valid || !row || !stored) {
-      await limiter.recordFailure(email);
-      throw invalid();
+    const outcome = await verifyUnderLockout(limiter, { account: email }, () =>
+      stored ? verifyPassword(password, stored) : burnPasswordHash(password, deps.scrypt),
+    );
+    if (outcome.status === "locked") {
+      throw new CredentialsSigninError("ACCOUNT_LOCKED", {
+        retryAfter: outcome.retryAfter,
+        cause: new AccountLockedError("Account temporarily locked.", { retryAfter: outcome.retryAfter }),
+      });
     }
-    await limiter.recordSuccess(email);
+    if (outcome.status === "invalid" || !row || !stored) throw invalid();
     // Only after the right password: the code tells nobody else that the account exists.
     if (deps.requireEmailVerification && !row.user.emailVerified) {
       throw new CredentialsSigninError("EMAIL_NOT_VERIFIED", {

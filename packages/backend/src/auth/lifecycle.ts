@@ -26,6 +26,7 @@ import {
   type ScryptParams,
   verifyPassword,
 } from "./password.js";
+import { verifyUnderLockout } from "./password-attempt.js";
 import type { Limiter, RateLimitRuleSettings } from "./rate-limit.js";
 import { defaultEmailTemplates, type EmailTemplate, type LinkEmailParams } from "./templates.js";
 import { invalidToken, type TokenRow, type TokenStore } from "./tokens.js";
@@ -181,7 +182,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     if (user.email) statements.push(db.delete(verificationTokens).where(eq(verificationTokens.identifier, user.email)));
     statements.push(db.delete(users).where(eq(users.id, user.id)));
     await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-    if (user.email) await limiter.recordSuccess(user.email).catch(() => undefined);
+    if (user.email) await limiter.clearLockout(user.email).catch(() => undefined);
   }
 
   return {
@@ -248,7 +249,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
           .where(and(eq(users.id, user.id), isNull(users.emailVerified))),
         revokeSessions(user.id, ownSession(context, user.id)),
       ]);
-      await limiter.recordSuccess(row.identifier);
+      await limiter.clearLockout(row.identifier);
       return { userId: user.id, email: row.identifier, revokedSessions: revoked.length };
     },
 
@@ -258,10 +259,6 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       if (!user) throw new UnauthorizedError("Sign in to continue.");
       const lockKey = user.email ?? user.id;
       await limiter.enforce("change-password", rules.signIn, { ip: context.ip, account: lockKey });
-      const lockedFor = await limiter.lockedFor(lockKey);
-      if (lockedFor > 0) {
-        throw new AccountLockedError("Too many wrong passwords; try again later.", { retryAfter: lockedFor });
-      }
       const current = parseSignInPassword(currentPassword, deps.policy);
       const [account] = await db
         .select({ id: accounts.id, passwordHash: accounts.passwordHash })
@@ -269,14 +266,15 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
         .where(credentialsAccountOf(accounts, user.id))
         .limit(1);
       const stored = account?.passwordHash;
-      const valid =
-        current !== null &&
-        (stored ? await verifyPassword(current, stored) : await burnPasswordHash(current, deps.scrypt));
-      if (!valid || !account || !stored) {
-        await limiter.recordFailure(lockKey);
+      const outcome = await verifyUnderLockout(limiter, { account: lockKey }, async () =>
+        current === null ? false : stored ? verifyPassword(current, stored) : burnPasswordHash(current, deps.scrypt),
+      );
+      if (outcome.status === "locked") {
+        throw new AccountLockedError("Too many wrong passwords; try again later.", { retryAfter: outcome.retryAfter });
+      }
+      if (outcome.status === "invalid" || !account || !stored) {
         throw new InvalidCredentialsError("The current password is wrong.");
       }
-      await limiter.recordSuccess(lockKey);
       const passwordHash = await hashPassword(password, deps.scrypt);
       const [, revoked] = await db.batch([
         db.update(accounts).set({ passwordHash }).where(eq(accounts.id, account.id)),

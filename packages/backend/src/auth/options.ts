@@ -177,6 +177,14 @@ export interface RateLimitRule {
   perIP?: number;
   /** Attempts allowed per email address in one window. */
   perAccount?: number;
+  /**
+   * Attempts allowed in one window from all clients whose address is unknown, together: when
+   * `rateLimit.clientIP` names no proxy the app runs behind, or the proxy's header does not hold
+   * an address. They share one bucket, so a client cannot escape its limit by sending forged or
+   * garbled headers; it is larger than `perIP` because many real users may land in it.
+   * @default 10 × perIP
+   */
+  perUnknownIP?: number;
 }
 
 /** Rate limits on sign-in, registration and email sending. */
@@ -639,7 +647,9 @@ const rateRule = (window: number, perIP: number, perAccount: number) =>
       window: seconds(1, 7 * 24 * 60 * 60, window),
       perIP: z.number().int().min(1).default(perIP),
       perAccount: z.number().int().min(1).default(perAccount),
+      perUnknownIP: z.number().int().min(1).optional(),
     })
+    .transform(({ perUnknownIP, ...rule }) => ({ ...rule, perUnknownIP: perUnknownIP ?? rule.perIP * 10 }))
     .prefault({});
 
 const scryptSchema = z

@@ -16,7 +16,5 @@ export function hashSessionToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
-/** @internal SHA-256 (hex) of an identifier such as an IP or email, for rate-limit keys. */
-export function hashIdentifier(value: string): string {
-  return createHash("sha256").update(value, "utf8").digest("hex");
-}
+/** @internal */
+export { hashIdentifier } from "../shared/rate-limit.js";

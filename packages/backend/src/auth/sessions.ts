@@ -1,5 +1,5 @@
 import { and, eq, getTableColumns, inArray, lt, ne, sql } from "drizzle-orm";
-import { deleteInBatches } from "./batches.js";
+import { deleteInBatches } from "../shared/batches.js";
 import type { AuthDatabase, AuthTables } from "./options.js";
 import { hashSessionToken } from "./session-token.js";
 
