@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deleteInBatches } from "../src/shared/batches.js";
 import { hashSessionToken, isTetrastackError, RateLimitError } from "../src/auth/index.js";
 import { createDatabase, type Database, rateLimits, sessions, users } from "../src/database/index.js";
+import { deleteInBatches } from "../src/shared/batches.js";
 import { Browser, createTestAuth, errorCodeOf, PASSWORD, register } from "./auth-helpers.js";
 import { createTestDatabase } from "./helpers.js";
 
