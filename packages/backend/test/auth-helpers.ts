@@ -41,6 +41,8 @@ export async function createTestAuth(
     trustHost: true,
     logger,
     ...options,
+    // The test clients send their address in X-Forwarded-For, as one proxy in front of the app would.
+    rateLimit: { clientIP: { forwardedHops: 1 }, ...options.rateLimit },
     password: { scrypt: FAST_SCRYPT, ...options.password },
   });
   return { auth, db: t.db, errors, cleanup: t.cleanup };

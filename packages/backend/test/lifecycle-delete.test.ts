@@ -5,7 +5,7 @@ import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Auth, BeforeDeleteResult } from "../src/auth/index.js";
 import { type Database, id, sessions, timestamps, userId, users, verificationTokens } from "../src/database/index.js";
-import { ORIGIN } from "./auth-helpers.js";
+import { ORIGIN, PASSWORD } from "./auth-helpers.js";
 import { seedAuthenticatorAndUpload } from "./helpers.js";
 import { action, type captureMail, createLifecycleAuth, rejection, signedIn, signIn } from "./lifecycle-helpers.js";
 
@@ -103,7 +103,7 @@ describe("account deletion", () => {
     expect(await traces(db, owner)).toEqual(ALL_TRACES);
 
     hook = clearLedger;
-    const result = await action(laptop, () => auth.deleteAccount());
+    const result = await action(laptop, () => auth.deleteAccount({ password: PASSWORD }));
     expect(result).toEqual({ userId: id });
 
     expect(await traces(db, owner)).toEqual([]);
@@ -122,7 +122,7 @@ describe("account deletion", () => {
     await populate(db, owner);
     // Clears the notes but forgets the ledger: deleting the user then breaks ledger's foreign key.
     hook = (user) => [db.delete(notes).where(eq(notes.userId, user.id))];
-    const error = await rejection(action(browser, () => auth.deleteAccount()));
+    const error = await rejection(action(browser, () => auth.deleteAccount({ password: PASSWORD })));
     expect(String(error.cause ?? error)).toMatch(/FOREIGN KEY/);
     expect(await traces(db, owner)).toEqual(ALL_TRACES.filter((t) => t !== "verification_tokens.user_id"));
     expect(await browser.session()).not.toBeNull();
@@ -131,7 +131,7 @@ describe("account deletion", () => {
   it("lets the hook refuse (FORBIDDEN) and deletes nothing", async () => {
     const { userId: id, browser } = await signedIn(auth, "keep@example.com");
     hook = () => false;
-    const error = await rejection(action(browser, () => auth.deleteAccount()));
+    const error = await rejection(action(browser, () => auth.deleteAccount({ password: PASSWORD })));
     expect(error).toMatchObject({ name: "ForbiddenError", code: "FORBIDDEN", status: 403 });
     expect(await db.select({ id: users.id }).from(users).where(eq(users.id, id))).toEqual([{ id }]);
     expect(await browser.session()).not.toBeNull();
@@ -140,12 +140,14 @@ describe("account deletion", () => {
   it("requires a signed-in, fresh session", async () => {
     const { userId: id, browser } = await signedIn(auth, "old-session@example.com");
     hook = clearLedger;
-    expect((await rejection(action(null, () => auth.deleteAccount()))).code).toBe("UNAUTHORIZED");
+    expect((await rejection(action(null, () => auth.deleteAccount({ password: PASSWORD })))).code).toBe("UNAUTHORIZED");
     await db
       .update(sessions)
       .set({ createdAt: new Date(Date.now() - 3_600_000) })
       .where(eq(sessions.userId, id));
-    expect((await rejection(action(browser, () => auth.deleteAccount()))).code).toBe("SESSION_STALE");
+    expect((await rejection(action(browser, () => auth.deleteAccount({ password: PASSWORD })))).code).toBe(
+      "SESSION_STALE",
+    );
     expect(await db.select({ id: users.id }).from(users).where(eq(users.id, id))).toEqual([{ id }]);
   });
 

@@ -70,7 +70,11 @@ describe("email verification", () => {
     expect(failure).toEqual({ code: "EMAIL_NOT_VERIFIED" });
     expect(await db.select().from(sessions).where(eq(sessions.userId, userId))).toEqual([]);
 
-    const result = await action(null, () => auth.verifyEmail(link.searchParams.get("token") ?? ""));
+    // From a browser that is not signed in, the link alone proves the mailbox but not who chose
+    // the password: it asks for the password too, and stays usable until then.
+    const token = link.searchParams.get("token") ?? "";
+    expect((await rejection(action(null, () => auth.verifyEmail(token)))).code).toBe("REAUTHENTICATION_REQUIRED");
+    const result = await action(null, () => auth.verifyEmail(token, { password: PASSWORD }));
     expect(result).toEqual({ userId, email: "vera@example.com" });
     expect((await userRow(db, userId))?.emailVerified).toBeInstanceOf(Date);
     await signIn(auth, "vera@example.com");
@@ -104,7 +108,7 @@ describe("email verification", () => {
     expect((limited as unknown as { retryAfter: number }).retryAfter).toBeGreaterThan(0);
     expect(mail.to("resend@example.com")).toHaveLength(4);
 
-    await action(null, () => auth.verifyEmail(mail.token("resend@example.com")));
+    await action(null, () => auth.verifyEmail(mail.token("resend@example.com"), { password: PASSWORD }));
     await signIn(auth, "resend@example.com");
   });
 
@@ -294,7 +298,9 @@ describe("email change", () => {
     const { userId, browser: laptop } = await signedIn(auth, "old@example.com");
     const phone = await signIn(auth, "old@example.com");
 
-    expect(await action(laptop, () => auth.requestEmailChange(" New@Example.com"))).toBeUndefined();
+    expect(
+      await action(laptop, () => auth.requestEmailChange(" New@Example.com", { password: PASSWORD })),
+    ).toBeUndefined();
     expect((await userRow(db, userId))?.email).toBe("old@example.com");
     const link = mail.link("new@example.com");
     expect(`${link.origin}${link.pathname}`).toBe(`${ORIGIN}/confirm-email-change`);
@@ -321,7 +327,7 @@ describe("email change", () => {
 
   it("ends every session when confirmed from a signed-out browser", async () => {
     const { userId, browser } = await signedIn(auth, "away@example.com");
-    await action(browser, () => auth.requestEmailChange("away-new@example.com"));
+    await action(browser, () => auth.requestEmailChange("away-new@example.com", { password: PASSWORD }));
     const result = await action(null, () => auth.confirmEmailChange(mail.token("away-new@example.com")));
     expect(result).toMatchObject({ userId, revokedSessions: 1 });
     expect(await browser.session()).toBeNull();
@@ -331,7 +337,9 @@ describe("email change", () => {
     await register(auth, "taken@example.com");
     const { browser } = await signedIn(auth, "mover@example.com");
     const before = mail.sent.length;
-    expect(await action(browser, () => auth.requestEmailChange("taken@example.com"))).toBeUndefined();
+    expect(
+      await action(browser, () => auth.requestEmailChange("taken@example.com", { password: PASSWORD })),
+    ).toBeUndefined();
     expect(mail.sent.length).toBe(before);
     const same = await rejection(action(browser, () => auth.requestEmailChange("mover@example.com")));
     expect((same as ValidationError).issues).toEqual([{ path: "newEmail", message: "is already the account's email" }]);
@@ -339,7 +347,7 @@ describe("email change", () => {
 
   it("refuses with CONFLICT when the address was taken after the link was sent", async () => {
     const { browser } = await signedIn(auth, "racer@example.com");
-    await action(browser, () => auth.requestEmailChange("contested@example.com"));
+    await action(browser, () => auth.requestEmailChange("contested@example.com", { password: PASSWORD }));
     await register(auth, "contested@example.com");
     const error = await rejection(action(browser, () => auth.confirmEmailChange(mail.token("contested@example.com"))));
     expect(isTetrastackError(error, "CONFLICT")).toBe(true);

@@ -35,7 +35,7 @@ describe("one-time link tokens", () => {
   it("puts 32 random bytes in the link and stores only their SHA-256, with purpose, user and expiry", async () => {
     const { userId, browser } = await signedIn(auth, "tok@example.com");
     await action(null, () => auth.requestPasswordReset("tok@example.com"));
-    await action(browser, () => auth.requestEmailChange("tok-new@example.com"));
+    await action(browser, () => auth.requestEmailChange("tok-new@example.com", { password: PASSWORD }));
     await action(browser, () => auth.requestAccountDeletion());
     await action(null, () => auth.sendSignInLink("tok@example.com"));
 
@@ -125,7 +125,7 @@ describe("one-time link tokens", () => {
   it("refuses a token for another user: the signed-in user must be the token's", async () => {
     const alice = await signedIn(auth, "alice@example.com");
     const bob = await signedIn(auth, "bob@example.com");
-    await action(alice.browser, () => auth.requestEmailChange("alice-new@example.com"));
+    await action(alice.browser, () => auth.requestEmailChange("alice-new@example.com", { password: PASSWORD }));
     const token = mail.token("alice-new@example.com");
 
     const error = await rejection(action(bob.browser, () => auth.confirmEmailChange(token)));
@@ -169,7 +169,9 @@ describe("one-time link tokens", () => {
 
     const verifyUser = await register(auth, "race-verify@example.com");
     const verifyToken = mail.token("race-verify@example.com");
-    const many = await Promise.allSettled(Array.from({ length: 6 }, () => auth.verifyEmail(verifyToken)));
+    const many = await Promise.allSettled(
+      Array.from({ length: 6 }, () => auth.verifyEmail(verifyToken, { password: PASSWORD })),
+    );
     expect(many.filter((o) => o.status === "fulfilled")).toEqual([
       { status: "fulfilled", value: { userId: verifyUser, email: "race-verify@example.com" } },
     ]);
@@ -204,7 +206,7 @@ describe("one-time link tokens", () => {
     const { browser } = await signedIn(auth, "moving@example.com");
     await action(null, () => auth.requestPasswordReset("moving@example.com"));
     const reset = mail.token("moving@example.com");
-    await action(browser, () => auth.requestEmailChange("moved@example.com"));
+    await action(browser, () => auth.requestEmailChange("moved@example.com", { password: PASSWORD }));
     await action(browser, () => auth.confirmEmailChange(mail.token("moved@example.com")));
     expect((await rejection(action(null, () => auth.resetPassword(reset, NEW_PASSWORD)))).code).toBe("TOKEN_INVALID");
     await signIn(auth, "moved@example.com", PASSWORD);

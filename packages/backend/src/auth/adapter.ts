@@ -2,7 +2,7 @@ import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
 import { normalizeEmail } from "./email.js";
 import type { AuthDatabase, AuthTables } from "./options.js";
-import { currentRequestMeta } from "./request-context.js";
+import { currentRequestMeta, storableIP } from "./request-context.js";
 import type { ResolvedSessionRow, SessionStore } from "./sessions.js";
 import { createTokenStore, type TokenStore } from "./tokens.js";
 
@@ -38,7 +38,14 @@ export function createAuthAdapter(
 
   return {
     ...base,
-    createUser: (user) => base.createUser(normalizeUserEmail(user)),
+    createUser(user) {
+      // An OAuth provider that does not vouch for the address must not put it on a new user: the
+      // user would block the address's owner from registering, or be captured by their later proof.
+      if (currentRequestMeta()?.oauthEmailVouched === false) {
+        return base.createUser({ ...user, email: null as never, emailVerified: null });
+      }
+      return base.createUser(normalizeUserEmail(user));
+    },
     getUserByEmail: (email) => base.getUserByEmail(normalizeEmail(email)),
     updateUser: (user) => base.updateUser(normalizeUserEmail(user)),
     async createSession({ sessionToken, userId, expires }) {
@@ -47,7 +54,7 @@ export function createAuthAdapter(
         sessionToken,
         userId,
         expires,
-        ipAddress: meta?.ip ?? null,
+        ipAddress: storableIP(meta?.ip),
         userAgent: meta?.userAgent ?? null,
       });
       return toAdapterSession(row);

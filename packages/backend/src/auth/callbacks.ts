@@ -74,6 +74,11 @@ export interface LibraryHooks {
   signIn?: (params: Params<"signIn">) => Promise<boolean | string>;
   /** Mark credentials sign-ins so that `jwt.encode` creates a database session for them. */
   markCredentialsSessions?: string;
+  /**
+   * JWT strategy: whether the token's user still exists, asked on every read of the session, so
+   * that a copied cookie of a deleted user stops working at once (a primary-key lookup).
+   */
+  userExists?: (userId: string) => Promise<boolean>;
 }
 
 /**
@@ -95,6 +100,8 @@ export function composeCallbacks(consumer: AuthCallbacks | undefined, hooks: Lib
         if (role !== undefined) token.role = role;
         // When the user proved who they are: requireFreshSession's clock under the JWT strategy.
         token.authTime = Math.floor(Date.now() / 1000);
+      } else if (hooks.userExists && typeof token.sub === "string" && !(await hooks.userExists(token.sub))) {
+        return null; // Auth.js then ends the session and clears the cookie.
       }
       const result = consumer?.jwt ? await consumer.jwt(params) : token;
       if (result && user?.id && hooks.markCredentialsSessions && account?.provider === hooks.markCredentialsSessions) {

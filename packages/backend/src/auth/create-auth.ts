@@ -6,14 +6,9 @@ import type { AdapterAccount, AdapterUser } from "next-auth/adapters";
 import { decode as decodeJWT, encode as encodeJWT, type JWTEncodeParams } from "next-auth/jwt";
 import Credentials from "next-auth/providers/credentials";
 import { accounts, authenticators, rateLimits, sessions, users, verificationTokens } from "../database/tables.js";
-import {
-  ConfigError,
-  isTetrastackError,
-  type RateLimitError,
-  StaleSessionError,
-  UnauthorizedError,
-} from "../shared/errors.js";
+import { ConfigError, isTetrastackError, StaleSessionError, UnauthorizedError } from "../shared/errors.js";
 import { parseOptions } from "../shared/validate.js";
+import { createAccountClaim } from "./account-claim.js";
 import { createAuthAdapter } from "./adapter.js";
 import {
   CREDENTIALS_PROVIDER_ID,
@@ -24,9 +19,8 @@ import {
   sharedConfig,
 } from "./auth-config.js";
 import { type AuthSession, CREDENTIALS_SESSION_USER, composeCallbacks, composeEvents } from "./callbacks.js";
-import { defaultClientIP } from "./client-ip.js";
+import { clientIPResolver, detectPlatform } from "./client-ip.js";
 import { createAuthorize } from "./credentials.js";
-import { credentialsAccountOf } from "./credentials-account.js";
 import { normalizeEmail } from "./email.js";
 import {
   createEmailProvider,
@@ -35,14 +29,17 @@ import {
   type EmailLinkDeps,
   type SendSignInLinkOptions,
 } from "./email-link.js";
+import { createKnownDevices } from "./known-device.js";
 import {
   type ChangePasswordResult,
   type ConfirmEmailChangeResult,
   createLifecycle,
   type DeleteAccountResult,
   type FlowContext,
+  type ReauthenticateOptions,
   type ResetPasswordResult,
   type SignedInContext,
+  type VerifyEmailOptions,
   type VerifyEmailResult,
 } from "./lifecycle.js";
 import { createMailer } from "./mailer.js";
@@ -53,6 +50,7 @@ import {
   authOptionsSchema,
   checkMailSettings,
   type IsEmailVerified,
+  inProduction,
   withEnv,
 } from "./options.js";
 import { createLimiter, databaseStore, memoryStore } from "./rate-limit.js";
@@ -122,10 +120,14 @@ export interface Auth extends NextAuthResult {
    */
   requestEmailVerification(email: string): Promise<void>;
   /**
-   * Consumes a verification link's token and marks the email verified. `TokenError`
-   * (`TOKEN_INVALID`, `TOKEN_EXPIRED`), `RateLimitError` (`rateLimit.confirm`).
+   * Consumes a verification link's token and marks the email verified. From a browser that is not
+   * signed in to the account, an account with a password also needs `options.password`
+   * (`ReauthenticationRequiredError` without it, the link staying usable): the link proves the
+   * mailbox, the password proves who chose it. Verifying an account that nobody had proven yet
+   * removes every way into it its prover did not make (see the README's account-linking rule).
+   * `TokenError` (`TOKEN_INVALID`, `TOKEN_EXPIRED`), `InvalidCredentialsError`, `RateLimitError`.
    */
-  verifyEmail(token: string): Promise<VerifyEmailResult>;
+  verifyEmail(token: string, options?: VerifyEmailOptions): Promise<VerifyEmailResult>;
   /**
    * Mails a password-reset link if `email` belongs to an account; resolves the same way whether
    * or not it does. `RateLimitError` (`rateLimit.email`), `ValidationError`.
@@ -145,11 +147,19 @@ export interface Auth extends NextAuthResult {
    */
   changePassword(currentPassword: string, newPassword: string): Promise<ChangePasswordResult>;
   /**
-   * Mails a confirmation link to `newEmail`; the address changes only when it is opened. Needs
-   * a fresh session. Resolves the same way when the address is taken (no mail is sent then).
-   * `ValidationError` (malformed, or already the account's), `RateLimitError` (`rateLimit.email`).
+   * Mails a confirmation link to `newEmail`; the address changes only when it is opened. Needs a
+   * fresh session and proof beyond it: `options.password` for an account with a password
+   * (`ReauthenticationRequiredError` without it, `InvalidCredentialsError`/`AccountLockedError`
+   * when wrong); an account without one is first sent an approval link at its current address
+   * (`approveEmailChange`). Resolves the same way when the address is taken (no mail is sent
+   * then). `ValidationError` (malformed, or already the account's), `RateLimitError`.
    */
-  requestEmailChange(newEmail: string): Promise<void>;
+  requestEmailChange(newEmail: string, options?: ReauthenticateOptions): Promise<void>;
+  /**
+   * Consumes the approval link an account without a password receives at its current address,
+   * then mails the confirmation link to the new address. `TokenError`, `RateLimitError`.
+   */
+  approveEmailChange(token: string): Promise<void>;
   /**
    * Consumes an email-change token: the new address replaces the old one (verified), the old one
    * is sent a notice, and every session of the user but the caller's own ends. `TokenError`
@@ -157,11 +167,13 @@ export interface Auth extends NextAuthResult {
    */
   confirmEmailChange(token: string): Promise<ConfirmEmailChangeResult>;
   /**
-   * Deletes the signed-in user at once (fresh session required) with everything that cascades,
-   * after `accountDeletion.beforeDelete`; clears the session cookie. `ForbiddenError` when the
-   * hook refuses, `UnauthorizedError`, `StaleSessionError`, `RateLimitError` (`rateLimit.confirm`).
+   * Deletes the signed-in user at once (fresh session and `options.password` required) with
+   * everything that cascades, after `accountDeletion.beforeDelete`; clears the session cookie. An
+   * account without a password confirms by email instead (`requestAccountDeletion`):
+   * `ReauthenticationRequiredError`. `InvalidCredentialsError`, `ForbiddenError` when the hook
+   * refuses, `UnauthorizedError`, `StaleSessionError`, `RateLimitError` (`rateLimit.confirm`).
    */
-  deleteAccount(): Promise<DeleteAccountResult>;
+  deleteAccount(options?: ReauthenticateOptions): Promise<DeleteAccountResult>;
   /** Mails the signed-in user a link that confirms deleting the account. `RateLimitError` (`rateLimit.email`). */
   requestAccountDeletion(): Promise<void>;
   /**
@@ -187,6 +199,41 @@ export const defaultIsEmailVerified: IsEmailVerified = ({ profile, email }) => {
   return profile.email_verified === true || profile.email_verified === "true" || profile.verified_email === true;
 };
 
+const CLIENT_IP_WARNING =
+  'rateLimit.clientIP is not set and the platform was not detected: every client counts as one unknown address, so per-IP limits are not effective (they share one bucket). Set rateLimit.clientIP to where the app runs: "vercel", "cloudflare", "netlify", "fly", { forwardedHops: n } behind your own proxy, or "direct".';
+
+/** One warning per process and message, however many auth instances a dev server creates. */
+function warnOnce(warn: (message: string) => void, message: string): void {
+  const global = globalThis as { [WARNED]?: Set<string> };
+  global[WARNED] ??= new Set();
+  if (global[WARNED].has(message)) return;
+  global[WARNED].add(message);
+  warn(message);
+}
+const WARNED = Symbol.for("@tetrastack/backend/auth/warned");
+
+/** drizzle's `batch` wants a non-empty tuple. */
+function nonEmpty<T>(items: T[]): [T, ...T[]] {
+  if (items.length === 0) throw new Error("batch: no statements");
+  return items as [T, ...T[]];
+}
+
+/** A `Set-Cookie` header value. */
+function serializeCookie(
+  name: string,
+  value: string,
+  options: { path?: string; httpOnly?: boolean; secure?: boolean; sameSite?: string | boolean; maxAge?: number },
+): string {
+  const parts = [`${name}=${value}`, `Path=${options.path ?? "/"}`];
+  if (options.maxAge !== undefined) parts.push(`Max-Age=${options.maxAge}`);
+  if (options.httpOnly) parts.push("HttpOnly");
+  if (options.secure) parts.push("Secure");
+  if (typeof options.sameSite === "string") {
+    parts.push(`SameSite=${options.sameSite[0]?.toUpperCase()}${options.sameSite.slice(1)}`);
+  }
+  return parts.join("; ");
+}
+
 /** Where links point in development when neither `baseURL` nor `AUTH_URL` is set. */
 const DEV_BASE_URL = "http://localhost:3000";
 
@@ -210,8 +257,6 @@ export function createAuth(options: AuthOptions): Auth {
   const { db } = settings;
   const { maxAge, updateAge } = settings.session;
   const jwtStrategy = settings.session.strategy === "jwt";
-  const clientIP = (requestHeaders: Headers): string | null =>
-    (settings.rateLimit.clientIP ?? defaultClientIP)(requestHeaders) ?? null;
   const warn = (message: string, error?: unknown): void => {
     const text = `[@tetrastack/backend/auth] ${message}`;
     if (settings.logger?.error)
@@ -219,6 +264,9 @@ export function createAuth(options: AuthOptions): Auth {
     else if (error === undefined) console.warn(text);
     else console.warn(text, error);
   };
+  const ipSource = settings.rateLimit.clientIP ?? detectPlatform(process.env);
+  const clientIP = clientIPResolver(ipSource);
+  if (ipSource === undefined && settings.rateLimit.enabled && inProduction()) warnOnce(warn, CLIENT_IP_WARNING);
 
   const store = createSessionStore(db, tables);
   const tokens = createTokenStore(db, tables.verificationTokens);
@@ -228,6 +276,12 @@ export function createAuth(options: AuthOptions): Auth {
     { enabled: settings.rateLimit.enabled, lockout: settings.lockout },
   );
   const isEmailVerified = settings.accountLinking.isEmailVerified ?? defaultIsEmailVerified;
+  const claim = createAccountClaim(db, tables);
+  const { lockout } = settings;
+  const knownDevices =
+    lockout.enabled && lockout.knownDevices && settings.secret
+      ? createKnownDevices(settings.secret, lockout.knownDeviceMaxAge)
+      : null;
 
   // Links in mails: the configured public URL, never the request's Host header.
   const baseURL = (settings.baseURL ?? new URL(settings.authURL ?? DEV_BASE_URL).origin).replace(/\/+$/, "");
@@ -241,6 +295,7 @@ export function createAuth(options: AuthOptions): Auth {
   const lifecycle = createLifecycle({
     db,
     tables,
+    claim,
     tokens,
     mailer,
     limiter,
@@ -269,36 +324,50 @@ export function createAuth(options: AuthOptions): Auth {
   const vouches = async (provider: string, profile: unknown, email: string): Promise<boolean> =>
     Boolean(await isEmailVerified({ provider, profile: profile as Record<string, unknown> | undefined, email }));
 
-  async function linkByVerifiedEmail(user: { email?: string | null }, account: AdapterAccount, profile: unknown) {
-    if (!settings.accountLinking.enabled || typeof user.email !== "string" || !user.email) return;
-    const email = normalizeEmail(user.email);
-    const linked = await adapter.getUserByAccount?.({
-      provider: account.provider,
-      providerAccountId: account.providerAccountId,
-    });
-    if (linked) return;
+  /**
+   * An OAuth sign-in by someone not signed in, with an identity not linked yet: link it to the user
+   * with that email when the provider vouches for the address. If that user never proved the
+   * address, the provider's word is the first proof: the account is claimed for its owner in the
+   * same transaction as the link (see account-claim.ts).
+   */
+  async function linkByVerifiedEmail(email: string | null, account: AdapterAccount, vouched: boolean): Promise<void> {
+    if (!settings.accountLinking.enabled || !email || !vouched) return;
     const existing = await adapter.getUserByEmail?.(email);
-    if (!existing || !(await vouches(account.provider, profile, email))) return;
-    if (!existing.emailVerified) await claimUnverifiedAccount(existing.id);
+    if (!existing) return;
     const { type, provider, providerAccountId } = account;
-    const tokens = ["refresh_token", "access_token", "expires_at", "token_type", "scope", "id_token", "session_state"];
+    const tokenFields = [
+      "refresh_token",
+      "access_token",
+      "expires_at",
+      "token_type",
+      "scope",
+      "id_token",
+      "session_state",
+    ];
     const kept = Object.fromEntries(
-      tokens.filter((key) => account[key] !== undefined).map((key) => [key, account[key]]),
+      tokenFields.filter((key) => account[key] !== undefined).map((key) => [key, account[key]]),
     );
-    await adapter.linkAccount?.({ ...kept, type, provider, providerAccountId, userId: existing.id } as AdapterAccount);
+    const link = db.insert(tables.accounts).values({
+      ...kept,
+      type,
+      provider,
+      providerAccountId,
+      userId: existing.id,
+    } as typeof tables.accounts.$inferInsert);
+    await db.batch(nonEmpty([...(existing.emailVerified ? [] : claim.statements(existing.id, {})), link]));
   }
 
-  /**
-   * Nobody proved they own this address before: whoever set a password or holds a session on the
-   * account may be an attacker who pre-registered it. The verified owner (OAuth provider that
-   * vouches, or an email link) takes over.
-   */
-  async function claimUnverifiedAccount(userId: string): Promise<void> {
-    await db.batch([
-      db.delete(tables.accounts).where(credentialsAccountOf(tables.accounts, userId)),
-      db.delete(tables.sessions).where(eq(tables.sessions.userId, userId)),
-      db.update(tables.users).set({ emailVerified: new Date() }).where(eq(tables.users.id, userId)),
-    ]);
+  /** The live session of the request being handled (the signIn callback has no other way to it). */
+  async function requestSession() {
+    const token = currentRequestMeta()?.sessionToken;
+    const found = token ? await store.find(token) : null;
+    return found && found.session.expires.valueOf() > Date.now() ? found : null;
+  }
+
+  /** Auth.js's error page with a code, which is how the signIn callback refuses with a reason. */
+  function errorPage(code: string, extra: Record<string, string> = {}): string {
+    const page = settings.pages?.error ?? `${settings.basePath}/error`;
+    return `${page}?${new URLSearchParams({ error: "AccessDenied", code, ...extra })}`;
   }
 
   async function existingUser(address: string | null | undefined) {
@@ -318,18 +387,22 @@ export function createAuth(options: AuthOptions): Auth {
       return true;
     } catch (error) {
       if (!isTetrastackError(error, "RATE_LIMITED")) throw error;
-      const errorPage = settings.pages?.error ?? `${settings.basePath}/error`;
-      const query = new URLSearchParams({
-        error: "AccessDenied",
-        code: "RATE_LIMITED",
-        retryAfter: `${(error as RateLimitError).retryAfter}`,
-      });
-      return `${errorPage}?${query}`;
+      return errorPage("RATE_LIMITED", { retryAfter: `${error.retryAfter}` });
     }
   }
 
   const callbacks = composeCallbacks(settings.callbacks, {
     ...(!jwtStrategy && settings.credentials && { markCredentialsSessions: CREDENTIALS_PROVIDER_ID }),
+    ...(jwtStrategy && {
+      async userExists(userId: string) {
+        const found = await db
+          .select({ id: tables.users.id })
+          .from(tables.users)
+          .where(eq(tables.users.id, userId))
+          .limit(1);
+        return found.length > 0;
+      },
+    }),
     async signIn({ user, account, profile, email }) {
       if (email?.verificationRequest) {
         const limited = await limitEmail(user.email);
@@ -343,11 +416,37 @@ export function createAuth(options: AuthOptions): Auth {
         const existing = await existingUser(user.email);
         if (!existing) return account.provider !== EMAIL_PROVIDER_ID || settings.emailSignIn.createUsers;
         // The link proves the address; an unverified account on it may be someone else's squat.
-        if (!existing.emailVerified) await claimUnverifiedAccount(existing.id);
+        if (!existing.emailVerified) await db.batch(nonEmpty(claim.statements(existing.id, {})));
+        // The owner is back in, and this browser is theirs from now on (known-device cookie).
+        const meta = currentRequestMeta();
+        if (meta && knownDevices && existing.email) meta.knownDeviceFor = existing.email;
         return true;
       }
       if (account && (account.type === "oauth" || account.type === "oidc")) {
-        await linkByVerifiedEmail(user, account as AdapterAccount, profile);
+        const email = typeof user.email === "string" && user.email ? normalizeEmail(user.email) : null;
+        const vouched = email !== null && (await vouches(account.provider, profile, email));
+        // A provider that does not vouch for the address never puts it on a new user: such a user
+        // would block the address's real owner (registration conflicts) or be captured later.
+        const meta = currentRequestMeta();
+        if (meta) meta.oauthEmailVouched = vouched;
+        const linked = await adapter.getUserByAccount?.({
+          provider: account.provider,
+          providerAccountId: account.providerAccountId,
+        });
+        if (linked) return true;
+        const current = await requestSession();
+        if (current) {
+          // Auth.js links the identity to the signed-in user. On an account whose address nobody
+          // proved, that would give whoever holds the session a way in that survives the owner's
+          // claim: refused, unless this provider vouches for that very address (a proof itself).
+          if (current.user.emailVerified) return true;
+          if (!vouched || email !== current.user.email) return errorPage("EMAIL_NOT_VERIFIED");
+          await db.batch(
+            nonEmpty(claim.statements(current.user.id, { sessionId: current.session.id, credentials: true })),
+          );
+          return true;
+        }
+        await linkByVerifiedEmail(email, account as AdapterAccount, vouched);
       }
       return true;
     },
@@ -379,6 +478,7 @@ export function createAuth(options: AuthOptions): Auth {
           policy: settings.password,
           scrypt: settings.password.scrypt,
           clientIP,
+          knownDevices,
           requireEmailVerification: settings.emailVerification.required,
           logger: { warn },
         }),
@@ -416,19 +516,58 @@ export function createAuth(options: AuthOptions): Auth {
     try {
       return requestMetaFrom(new Headers(await headers()), clientIP);
     } catch {
-      return { ip: null, userAgent: null };
+      return { ip: null, userAgent: null, cookieHeader: null };
     }
   };
-  const withMeta =
-    <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> =>
-      withRequestMeta(await metaFromNext(), () => handler(...args));
 
-  // Route handlers run inside the request's metadata, for the session rows they create.
+  /** The known-device cookie for the account this request proved itself for, if any. */
+  function knownDeviceCookie(meta: RequestMeta, secure: boolean) {
+    if (!knownDevices || !meta.knownDeviceFor) return null;
+    return {
+      name: knownDevices.cookieName(secure),
+      value: knownDevices.issue(meta.cookieHeader, secure, meta.knownDeviceFor),
+      options: { ...cookieOptions(secure), secure, maxAge: knownDevices.maxAge },
+    };
+  }
+
+  /** Sets the known-device cookie from a Server Action (a no-op where Next forbids cookies). */
+  async function setKnownDeviceCookie(meta: RequestMeta): Promise<void> {
+    if (!knownDevices || !meta.knownDeviceFor) return;
+    try {
+      const [jar, requestHeaders] = await Promise.all([cookies(), headers()]);
+      const cookie = knownDeviceCookie(meta, secureFromHeaders(requestHeaders));
+      if (cookie) jar.set(cookie.name, cookie.value, cookie.options);
+    } catch {}
+  }
+
+  // Server-action signIn: in the request's metadata, and marking the browser known on success
+  // (which Auth.js signals by throwing its redirect).
+  const signIn = (async (...args: Parameters<NextAuthResult["signIn"]>) => {
+    const meta = await metaFromNext();
+    try {
+      return await withRequestMeta(meta, () => nextAuth.signIn(...args));
+    } finally {
+      await setKnownDeviceCookie(meta);
+    }
+  }) as NextAuthResult["signIn"];
+
+  // Route handlers run inside the request's metadata, for the session rows they create, the
+  // signIn callback's view of the current session, and the known-device cookie.
   const withRequest =
     (handler: NextAuthResult["handlers"]["GET"]): NextAuthResult["handlers"]["GET"] =>
-    (request) =>
-      withRequestMeta(requestMetaFrom(request.headers, clientIP), () => handler(request));
+    async (request) => {
+      const secure = isSecureURL(request.url);
+      const meta: RequestMeta = {
+        ...requestMetaFrom(request.headers, clientIP),
+        sessionToken: readCookie(request.headers.get("cookie"), sessionCookieName(secure, settings)),
+      };
+      const response = await withRequestMeta(meta, () => handler(request));
+      const cookie = knownDeviceCookie(meta, secure);
+      if (!cookie) return response;
+      const marked = new Response(response.body, response);
+      marked.headers.append("set-cookie", serializeCookie(cookie.name, cookie.value, cookie.options));
+      return marked as typeof response;
+    };
   const handlers: NextAuthResult["handlers"] = {
     GET: withRequest(nextAuth.handlers.GET),
     POST: withRequest(nextAuth.handlers.POST),
@@ -583,7 +722,7 @@ export function createAuth(options: AuthOptions): Auth {
   return {
     handlers,
     auth: nextAuth.auth,
-    signIn: withMeta(nextAuth.signIn) as NextAuthResult["signIn"],
+    signIn,
     signOut: nextAuth.signOut,
     unstable_update: nextAuth.unstable_update,
     async getSession() {
@@ -621,26 +760,34 @@ export function createAuth(options: AuthOptions): Auth {
     async requestEmailVerification(email) {
       return lifecycle.requestEmailVerification(email, await flowContext());
     },
-    async verifyEmail(token) {
-      return lifecycle.verifyEmail(token, await flowContext());
+    async verifyEmail(token, options) {
+      return lifecycle.verifyEmail(token, await flowContext(), options);
     },
     async requestPasswordReset(email) {
       return lifecycle.requestPasswordReset(email, await flowContext());
     },
     async resetPassword(token, newPassword) {
-      return lifecycle.resetPassword(token, newPassword, await flowContext());
+      const meta = await metaFromNext();
+      const result = await lifecycle.resetPassword(token, newPassword, await flowContext());
+      // The owner proved the mailbox from this browser: it may sign in past any lockout.
+      meta.knownDeviceFor = result.email;
+      await setKnownDeviceCookie(meta);
+      return result;
     },
     async changePassword(currentPassword, newPassword) {
       return lifecycle.changePassword(currentPassword, newPassword, await signedInContext("fresh"));
     },
-    async requestEmailChange(newEmail) {
-      return lifecycle.requestEmailChange(newEmail, await signedInContext("fresh"));
+    async requestEmailChange(newEmail, options) {
+      return lifecycle.requestEmailChange(newEmail, await signedInContext("fresh"), options);
+    },
+    async approveEmailChange(token) {
+      return lifecycle.approveEmailChange(token, await flowContext());
     },
     async confirmEmailChange(token) {
       return lifecycle.confirmEmailChange(token, await flowContext());
     },
-    async deleteAccount() {
-      const result = await lifecycle.deleteAccount(await signedInContext("fresh"));
+    async deleteAccount(options) {
+      const result = await lifecycle.deleteAccount(await signedInContext("fresh"), options);
       await clearSessionCookie();
       return result;
     },

@@ -6,22 +6,25 @@ import {
   EmailNotVerifiedError,
   InvalidCredentialsError,
   isTetrastackError,
-  type RateLimitError,
 } from "../shared/errors.js";
+import { isSecureURL } from "./auth-config.js";
 import { credentialsAccountOf } from "./credentials-account.js";
 import { parseEmail } from "./email.js";
+import type { KnownDevices } from "./known-device.js";
 import type { AuthDatabase, AuthTables } from "./options.js";
 import {
   burnPasswordHash,
   hashPassword,
   needsRehash,
   type PasswordPolicy,
+  parsePasswordHash,
   parseSignInPassword,
   type ScryptParams,
   verifyPassword,
 } from "./password.js";
 import { verifyUnderLockout } from "./password-attempt.js";
 import type { Limiter, RateLimitRuleSettings } from "./rate-limit.js";
+import { currentRequestMeta } from "./request-context.js";
 
 /** Why a credentials sign-in failed: the `code` of {@link CredentialsSigninError}, safe to show. */
 export type SignInErrorCode = "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "EMAIL_NOT_VERIFIED";
@@ -93,10 +96,12 @@ export interface AuthorizeDeps {
   rule: RateLimitRuleSettings;
   policy: PasswordPolicy;
   scrypt: ScryptParams;
-  clientIP: (headers: Headers) => string | null;
+  clientIP: (headers: Headers) => string;
+  /** Known-device cookies (OWASP), unless `lockout.knownDevices` is off or there is no secret. */
+  knownDevices: KnownDevices | null;
   /** Refuse a right password until the email is verified (`emailVerification.required`). */
   requireEmailVerification: boolean;
-  logger: { warn: (message: string, error: unknown) => void };
+  logger: { warn: (message: string, error?: unknown) => void };
 }
 
 /**
@@ -124,21 +129,38 @@ export function createAuthorize(
   return async function authorize(credentials, request) {
     const email = parseEmail(credentials?.email);
     const password = parseSignInPassword(credentials?.password, deps.policy);
+    // Malformed input fails before anything is counted or hashed: its shape is no secret, and an
+    // attempt that costs us nothing must not spend anyone's budget (10 empty passwords used to
+    // lock an account out for five minutes).
+    if (!email || password === null) throw invalid();
+
+    const cookieHeader = request.headers.get("cookie");
+    const device = deps.knownDevices?.find(cookieHeader, isSecureURL(request.url), email) ?? null;
     try {
-      await limiter.enforce("sign-in", deps.rule, { ip: deps.clientIP(request.headers), account: email });
+      // A known device of this account has a budget of its own and no per-IP count, so nobody
+      // else can spend it; everything else shares the account's budget and is counted per IP.
+      await limiter.enforce(
+        "sign-in",
+        deps.rule,
+        device
+          ? { ip: null, account: `${email}\u0000device\u0000${device}` }
+          : { ip: deps.clientIP(request.headers), account: email },
+      );
     } catch (error) {
       if (!isTetrastackError(error, "RATE_LIMITED")) throw error;
-      throw new CredentialsSigninError("RATE_LIMITED", {
-        retryAfter: (error as RateLimitError).retryAfter,
-        cause: error,
-      });
+      throw new CredentialsSigninError("RATE_LIMITED", { retryAfter: error.retryAfter, cause: error });
     }
-    // Malformed input fails before any hashing: its shape is no secret, so no need to hide it.
-    if (!email || password === null) throw invalid();
 
     const row = await lookup.get({ email });
     const stored = row?.passwordHash;
-    const outcome = await verifyUnderLockout(limiter, { account: email }, () =>
+    if (stored && !parsePasswordHash(stored)) {
+      // A corrupt row, or parameters that would make one check throw or cost a gigabyte: counted
+      // as a failed sign-in like a wrong password, and said in the log without the hash.
+      deps.logger.warn(
+        "a stored password hash is malformed or outside the accepted scrypt parameters; the sign-in fails",
+      );
+    }
+    const outcome = await verifyUnderLockout(limiter, { account: email, device }, () =>
       stored ? verifyPassword(password, stored) : burnPasswordHash(password, deps.scrypt),
     );
     if (outcome.status === "locked") {
@@ -154,6 +176,9 @@ export function createAuthorize(
         cause: new EmailNotVerifiedError("Verify your email address before signing in."),
       });
     }
+    // The response marks this browser a known device of the account (see known-device.ts).
+    const meta = currentRequestMeta();
+    if (meta && deps.knownDevices) meta.knownDeviceFor = email;
 
     if (needsRehash(stored, deps.scrypt)) {
       try {

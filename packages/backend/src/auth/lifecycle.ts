@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, ne } from "drizzle-orm";
+import { and, eq, inArray, ne } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import * as z from "zod";
 import { toConflictError } from "../database/errors.js";
@@ -8,10 +8,12 @@ import {
   ForbiddenError,
   InvalidCredentialsError,
   isTetrastackError,
+  ReauthenticationRequiredError,
   UnauthorizedError,
   ValidationError,
 } from "../shared/errors.js";
 import { parseInput } from "../shared/validate.js";
+import type { AccountClaim } from "./account-claim.js";
 import { CREDENTIALS_PROVIDER_ID } from "./auth-config.js";
 import { credentialsAccountOf } from "./credentials-account.js";
 import { emailSchema } from "./email.js";
@@ -78,10 +80,32 @@ export interface FlowContext {
 /** @internal A signed-in caller. */
 export type SignedInContext = FlowContext & { session: NonNullable<FlowContext["session"]> };
 
+/** Options of `verifyEmail`. */
+export interface VerifyEmailOptions {
+  /**
+   * The account's password, when the link is opened in a browser that is not signed in to the
+   * account: the link proves the mailbox, the password proves who chose it (see the README's
+   * account-linking rule). Not needed when signed in, or for an account without a password.
+   */
+  password?: string;
+}
+
+/** Options of `requestEmailChange` and `deleteAccount`: proof beyond the session cookie. */
+export interface ReauthenticateOptions {
+  /**
+   * The current password. Required for an account that has one; an account without one confirms
+   * by a link to its current address instead (`requestEmailChange` sends it by itself;
+   * `deleteAccount` refuses, use `requestAccountDeletion`).
+   */
+  password?: string;
+}
+
 /** @internal What the account flows need. */
 export interface LifecycleDeps {
   db: AuthDatabase;
   tables: Pick<AuthTables, "users" | "accounts" | "sessions" | "verificationTokens">;
+  /** The pre-account-takeover rule: what every proof of an unverified address removes. */
+  claim: AccountClaim;
   tokens: TokenStore;
   mailer: Mailer;
   limiter: Limiter;
@@ -99,7 +123,7 @@ export interface LifecycleDeps {
 export interface Lifecycle {
   sendSignUpVerification(user: { id: string; email: string }): Promise<void>;
   requestEmailVerification(email: unknown, context: FlowContext): Promise<void>;
-  verifyEmail(token: unknown, context: FlowContext): Promise<VerifyEmailResult>;
+  verifyEmail(token: unknown, context: FlowContext, options?: VerifyEmailOptions): Promise<VerifyEmailResult>;
   requestPasswordReset(email: unknown, context: FlowContext): Promise<void>;
   resetPassword(token: unknown, newPassword: unknown, context: FlowContext): Promise<ResetPasswordResult>;
   changePassword(
@@ -107,20 +131,22 @@ export interface Lifecycle {
     newPassword: unknown,
     context: SignedInContext,
   ): Promise<ChangePasswordResult>;
-  requestEmailChange(newEmail: unknown, context: SignedInContext): Promise<void>;
+  requestEmailChange(newEmail: unknown, context: SignedInContext, options?: ReauthenticateOptions): Promise<void>;
+  approveEmailChange(token: unknown, context: FlowContext): Promise<void>;
   confirmEmailChange(token: unknown, context: FlowContext): Promise<ConfirmEmailChangeResult>;
-  deleteAccount(context: SignedInContext): Promise<DeleteAccountResult>;
+  deleteAccount(context: SignedInContext, options?: ReauthenticateOptions): Promise<DeleteAccountResult>;
   requestAccountDeletion(context: SignedInContext): Promise<void>;
   confirmAccountDeletion(token: unknown, context: FlowContext): Promise<DeleteAccountResult>;
 }
 
 /** @internal */
 export function createLifecycle(deps: LifecycleDeps): Lifecycle {
-  const { db, tables, tokens, mailer, limiter, rules, flows } = deps;
+  const { db, tables, tokens, mailer, limiter, rules, flows, claim } = deps;
   const { users, accounts, sessions, verificationTokens } = tables;
   const emailInput = z.object({ email: emailSchema });
   const newEmailInput = z.object({ newEmail: emailSchema });
   const passwordInput = z.object({ newPassword: newPasswordSchema(deps.policy) });
+  const proofInput = z.object({ password: z.string({ error: "must be a string" }).optional() }).optional();
 
   const userById = async (id: string): Promise<AuthUser | null> =>
     (await db.select().from(users).where(eq(users.id, id)).limit(1))[0] ?? null;
@@ -166,6 +192,46 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   const ownSession = (context: FlowContext, userId: string): string | null =>
     context.session?.userId === userId ? context.session.sessionId : null;
 
+  /** The user's credentials row, when they have a password. */
+  async function credentialsOf(userId: string): Promise<{ id: string; passwordHash: string } | null> {
+    const [account] = await db
+      .select({ id: accounts.id, passwordHash: accounts.passwordHash })
+      .from(accounts)
+      .where(credentialsAccountOf(accounts, userId))
+      .limit(1);
+    return account?.passwordHash ? { id: account.id, passwordHash: account.passwordHash } : null;
+  }
+
+  /**
+   * Checks a password the user typed to prove it is them, exactly as sign-in does: rate-limited,
+   * counted toward the lockout before it is checked, one hash whatever the outcome. Throws
+   * `InvalidCredentialsError`, `AccountLockedError` or `RateLimitError`.
+   */
+  async function provePassword(
+    user: AuthUser,
+    given: unknown,
+    stored: string | null,
+    context: FlowContext,
+  ): Promise<void> {
+    const lockKey = user.email ?? user.id;
+    await limiter.enforce("change-password", rules.signIn, { ip: context.ip, account: lockKey });
+    const password = parseSignInPassword(given, deps.policy);
+    const outcome = await verifyUnderLockout(limiter, { account: lockKey }, async () =>
+      password === null ? false : stored ? verifyPassword(password, stored) : burnPasswordHash(password, deps.scrypt),
+    );
+    if (outcome.status === "locked") {
+      throw new AccountLockedError("Too many wrong passwords; try again later.", { retryAfter: outcome.retryAfter });
+    }
+    if (outcome.status === "invalid" || !stored) throw new InvalidCredentialsError("The password is wrong.");
+  }
+
+  /** Mails the link that moves the account to `newEmail` once it is opened. */
+  async function sendChangeLink(userId: string, newEmail: string): Promise<void> {
+    const { expiresIn, path, template } = flows.emailChange;
+    const issued = await tokens.issue({ purpose: "change-email", identifier: newEmail, userId, expiresIn });
+    await sendLink(template ?? defaultEmailTemplates.changeEmail, newEmail, path, issued);
+  }
+
   async function issueVerification(user: { id: string; email: string }): Promise<void> {
     const { expiresIn, path, template } = flows.emailVerification;
     const issued = await tokens.issue({ purpose: "verify-email", identifier: user.email, userId: user.id, expiresIn });
@@ -198,14 +264,39 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       if (user?.email && !user.emailVerified) await issueVerification({ id: user.id, email: user.email });
     },
 
-    async verifyEmail(token, context) {
+    async verifyEmail(token, context, options) {
+      const { password } = parseInput(proofInput, options, "verifyEmail") ?? {};
       await limitConfirm(context);
       const row = await tokens.consume(token as string, "verify-email", { userId: context.session?.userId });
       const user = await tokenUser(row, { sameEmail: true });
-      await db
-        .update(users)
-        .set({ emailVerified: new Date() })
-        .where(and(eq(users.id, user.id), isNull(users.emailVerified)));
+      if (user.emailVerified) return { userId: user.id, email: row.identifier };
+      const signedIn = context.session?.userId === user.id;
+      const credentials = await credentialsOf(user.id);
+      try {
+        // The link proves the mailbox, not who chose the password: from a browser that is not
+        // signed in to the account, the password is asked for too. Otherwise a squatter's
+        // password would survive the owner clicking a link the squatter had sent them.
+        if (credentials && !signedIn) {
+          if (password === undefined) {
+            throw new ReauthenticationRequiredError(
+              "Sign in, or enter this account's password, to verify the address.",
+            );
+          }
+          await provePassword(user, password, credentials.passwordHash, context);
+        }
+      } catch (error) {
+        // Nothing was proven: the link stays usable for the owner.
+        await tokens.restore(row).catch(() => undefined);
+        throw error;
+      }
+      await db.batch(
+        nonEmpty(
+          claim.statements(user.id, {
+            sessionId: ownSession(context, user.id),
+            credentials: Boolean(credentials),
+          }),
+        ),
+      );
       return { userId: user.id, email: row.identifier };
     },
 
@@ -231,7 +322,13 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       const row = await tokens.consume(token as string, "reset-password", { userId: context.session?.userId });
       const user = await tokenUser(row, { sameEmail: true });
       const passwordHash = await hashPassword(password, deps.scrypt);
-      const [, , revoked] = await db.batch([
+      const keep = ownSession(context, user.id);
+      // An unverified account is taken over by whoever proves the mailbox: everything the prover
+      // did not create goes (another's password, linked identities, passkeys, sessions, links).
+      const claimed = user.emailVerified ? [] : claim.statements(user.id, { sessionId: keep });
+      const [revoked] = await db.batch([
+        revokeSessions(user.id, keep),
+        ...claimed,
         db
           .insert(accounts)
           .values({
@@ -242,12 +339,6 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
             passwordHash,
           })
           .onConflictDoUpdate({ target: [accounts.provider, accounts.providerAccountId], set: { passwordHash } }),
-        // Whoever holds the link holds the mailbox: the address is proven.
-        db
-          .update(users)
-          .set({ emailVerified: new Date() })
-          .where(and(eq(users.id, user.id), isNull(users.emailVerified))),
-        revokeSessions(user.id, ownSession(context, user.id)),
       ]);
       await limiter.clearLockout(row.identifier);
       return { userId: user.id, email: row.identifier, revokedSessions: revoked.length };
@@ -257,24 +348,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       const { newPassword: password } = parseInput(passwordInput, { newPassword }, "changePassword");
       const user = await userById(context.session.userId);
       if (!user) throw new UnauthorizedError("Sign in to continue.");
-      const lockKey = user.email ?? user.id;
-      await limiter.enforce("change-password", rules.signIn, { ip: context.ip, account: lockKey });
-      const current = parseSignInPassword(currentPassword, deps.policy);
-      const [account] = await db
-        .select({ id: accounts.id, passwordHash: accounts.passwordHash })
-        .from(accounts)
-        .where(credentialsAccountOf(accounts, user.id))
-        .limit(1);
-      const stored = account?.passwordHash;
-      const outcome = await verifyUnderLockout(limiter, { account: lockKey }, async () =>
-        current === null ? false : stored ? verifyPassword(current, stored) : burnPasswordHash(current, deps.scrypt),
-      );
-      if (outcome.status === "locked") {
-        throw new AccountLockedError("Too many wrong passwords; try again later.", { retryAfter: outcome.retryAfter });
-      }
-      if (outcome.status === "invalid" || !account || !stored) {
-        throw new InvalidCredentialsError("The current password is wrong.");
-      }
+      const account = await credentialsOf(user.id);
+      await provePassword(user, currentPassword, account?.passwordHash ?? null, context);
+      if (!account) throw new InvalidCredentialsError("The password is wrong.");
       const passwordHash = await hashPassword(password, deps.scrypt);
       const [, revoked] = await db.batch([
         db.update(accounts).set({ passwordHash }).where(eq(accounts.id, account.id)),
@@ -283,8 +359,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       return { revokedSessions: revoked.length };
     },
 
-    async requestEmailChange(input, context) {
+    async requestEmailChange(input, context, options) {
       const { newEmail } = parseInput(newEmailInput, { newEmail: input }, "requestEmailChange");
+      const { password } = parseInput(proofInput, options, "requestEmailChange") ?? {};
       mailer.assertAvailable("requestEmailChange");
       const user = await userById(context.session.userId);
       if (!user) throw new UnauthorizedError("Sign in to continue.");
@@ -293,12 +370,42 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
           issues: [{ path: "newEmail", message: "is already the account's email" }],
         });
       }
+      // A session cookie alone must not be enough to move the account to another address: a
+      // cookie stolen within the fresh window would otherwise take the account for good.
+      const credentials = await credentialsOf(user.id);
+      const approvalFirst = !credentials && Boolean(user.email);
+      if (credentials) {
+        if (password === undefined) {
+          throw new ReauthenticationRequiredError("Enter your current password to change your email address.");
+        }
+        await provePassword(user, password, credentials.passwordHash, context);
+      }
       await limitMail("change-email", user.id, context);
       // Taken: the same answer and no mail, so the form cannot be used to probe for accounts.
       if (await userByEmail(newEmail)) return;
-      const { expiresIn, path, template } = flows.emailChange;
-      const issued = await tokens.issue({ purpose: "change-email", identifier: newEmail, userId: user.id, expiresIn });
-      await sendLink(template ?? defaultEmailTemplates.changeEmail, newEmail, path, issued);
+      const { expiresIn } = flows.emailChange;
+      if (approvalFirst && user.email) {
+        // No password: the current address approves first (better-auth's sendChangeEmailVerification).
+        const issued = await tokens.issue({
+          purpose: "approve-email-change",
+          identifier: newEmail,
+          userId: user.id,
+          expiresIn,
+        });
+        const template = flows.emailChange.approvalTemplate ?? defaultEmailTemplates.approveEmailChange;
+        await sendLink(template, user.email, flows.emailChange.approvalPath, issued);
+        return;
+      }
+      await sendChangeLink(user.id, newEmail);
+    },
+
+    async approveEmailChange(token, context) {
+      await limitConfirm(context);
+      const row = await tokens.consume(token as string, "approve-email-change", { userId: context.session?.userId });
+      const user = await tokenUser(row, { sameEmail: false });
+      await limitMail("change-email", user.id, context);
+      if (await userByEmail(row.identifier)) return;
+      await sendChangeLink(user.id, row.identifier);
     },
 
     async confirmEmailChange(token, context) {
@@ -306,7 +413,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       const row = await tokens.consume(token as string, "change-email", { userId: context.session?.userId });
       const user = await tokenUser(row, { sameEmail: false });
       const email = row.identifier;
-      const stale: TokenPurpose[] = ["verify-email", "reset-password", "delete-account"];
+      const stale: TokenPurpose[] = ["verify-email", "reset-password", "delete-account", "approve-email-change"];
       let revoked: { id: string }[];
       try {
         [, revoked] = await db.batch([
@@ -340,10 +447,23 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       return { userId: user.id, email, previousEmail: user.email, revokedSessions: revoked.length };
     },
 
-    async deleteAccount(context) {
+    async deleteAccount(context, options) {
+      const { password } = parseInput(proofInput, options, "deleteAccount") ?? {};
       await limitConfirm(context);
       const user = await userById(context.session.userId);
       if (!user) throw new UnauthorizedError("Sign in to continue.");
+      const credentials = await credentialsOf(user.id);
+      if (credentials) {
+        if (password === undefined) {
+          throw new ReauthenticationRequiredError("Enter your password to delete your account.");
+        }
+        await provePassword(user, password, credentials.passwordHash, context);
+      } else if (user.email) {
+        // No password to ask for: the mailbox confirms instead (requestAccountDeletion).
+        throw new ReauthenticationRequiredError(
+          "Confirm by email: this account has no password, so deleting it needs the link requestAccountDeletion() sends.",
+        );
+      }
       await deleteUser(user);
       return { userId: user.id };
     },
@@ -382,4 +502,10 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       return { userId: user.id };
     },
   };
+}
+
+/** drizzle's `batch` wants a non-empty tuple. */
+function nonEmpty<T>(items: T[]): [T, ...T[]] {
+  if (items.length === 0) throw new Error("batch: no statements");
+  return items as [T, ...T[]];
 }

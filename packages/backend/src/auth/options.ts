@@ -5,7 +5,9 @@ import type { Provider } from "next-auth/providers";
 import * as z from "zod";
 import type { accounts, authenticators, rateLimits, sessions, users, verificationTokens } from "../database/tables.js";
 import { ConfigError, type ErrorIssue } from "../shared/errors.js";
+import type { ClientIPSource } from "./client-ip.js";
 import type { PasswordPolicy, ScryptParams } from "./password.js";
+import { meetsOWASPParams, SCRYPT_BOUNDS, scryptParamsProblem } from "./scrypt-bounds.js";
 import type { EmailChangedParams, EmailTemplate, LinkEmailParams, SendEmail } from "./templates.js";
 
 /** Seven days: how long a session lives without activity. */
@@ -225,11 +227,17 @@ export interface RateLimitOptions {
    */
   confirm?: RateLimitRule;
   /**
-   * Finds the client address in the request headers. The default takes the last
-   * `X-Forwarded-For` entry (what your proxy saw); see `defaultClientIP`.
-   * @default defaultClientIP
+   * Where the app runs, which decides how the client address is found for the per-IP limits:
+   * `"vercel"`, `"cloudflare"`, `"netlify"`, `"fly"`, `{ forwardedHops: n }` (behind `n` reverse
+   * proxies that append to `X-Forwarded-For`), `"direct"` (nothing in front of the app), or your
+   * own function. Only what that proxy guarantees is read. A client whose address cannot be
+   * trusted counts in one shared bucket (`perUnknownIP`), never in a bucket of its own choosing.
+   * Next.js's route handlers and server actions cannot see the socket, and `next start` keeps an
+   * `X-Forwarded-For` the client sent, so without a proxy the address cannot be known at all.
+   * @default detected on Vercel, Netlify and Fly.io; elsewhere every client is unknown (and a
+   * production start logs a warning that per-IP limits are not effective)
    */
-  clientIP?: (headers: Headers) => string | null | undefined;
+  clientIP?: ClientIPSource;
 }
 
 /** Per-account lockout after consecutive failed sign-ins. */
@@ -259,6 +267,20 @@ export interface LockoutOptions {
    * @default 86400
    */
   resetAfterSeconds?: number;
+  /**
+   * OWASP's "device cookies": a browser that signed in to an account before gets a signed cookie,
+   * and its attempts have their own rate limit and lockout. The account-wide lock (and budget)
+   * then applies to unknown devices only, so an attacker hammering the account from anywhere
+   * cannot keep the owner's own browser out. A password reset or a sign-in link marks the browser
+   * known too, so the owner always has a way back in.
+   * @default true
+   */
+  knownDevices?: boolean;
+  /**
+   * Seconds a known-device cookie lasts.
+   * @default 15552000 (180 days)
+   */
+  knownDeviceMaxAge?: number;
 }
 
 /** Registration behaviour. */
@@ -367,6 +389,18 @@ export interface EmailChangeOptions {
    * @default defaultEmailTemplates.emailChanged
    */
   noticeTemplate?: EmailTemplate<EmailChangedParams>;
+  /**
+   * Your page that receives `?token=…` and calls `approveEmailChange(token)` from a button: for
+   * accounts without a password, the current address approves a change before the new one is
+   * mailed.
+   * @default "/approve-email-change"
+   */
+  approvalPath?: string;
+  /**
+   * The approval mail to the current address.
+   * @default defaultEmailTemplates.approveEmailChange
+   */
+  approvalTemplate?: EmailTemplate<LinkEmailParams>;
 }
 
 /** A users row as `/auth` reads it. */
@@ -652,16 +686,19 @@ const rateRule = (window: number, perIP: number, perAccount: number) =>
     .transform(({ perUnknownIP, ...rule }) => ({ ...rule, perUnknownIP: perUnknownIP ?? rule.perIP * 10 }))
     .prefault({});
 
+const bounded = ([min, max]: readonly [number, number], fallback: number) =>
+  z.number().int().min(min).max(max).default(fallback);
 const scryptSchema = z
   .strictObject({
-    ln: z.number().int().min(10).max(20).default(17),
-    r: z.number().int().min(1).max(32).default(8),
-    p: z.number().int().min(1).max(16).default(1),
-    keyLength: z.number().int().min(16).max(64).default(32),
-    saltLength: z.number().int().min(16).max(64).default(16),
+    ln: bounded(SCRYPT_BOUNDS.ln, 17),
+    r: bounded(SCRYPT_BOUNDS.r, 8),
+    p: bounded(SCRYPT_BOUNDS.p, 1),
+    keyLength: bounded(SCRYPT_BOUNDS.keyLength, 32),
+    saltLength: bounded(SCRYPT_BOUNDS.saltLength, 16),
   })
-  .refine((params) => 128 * 2 ** params.ln * params.r <= 1024 * 1024 * 1024, {
-    error: "needs more than 1 GiB per hash (128 × 2^ln × r bytes)",
+  .superRefine((params, ctx) => {
+    const problem = scryptParamsProblem(params);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
 /**
@@ -712,7 +749,13 @@ export const authOptionsSchema: z.ZodType<AuthSettings, unknown> = z.strictObjec
       register: rateRule(3600, 10, 5),
       email: rateRule(900, 10, 3),
       confirm: rateRule(900, 30, 10),
-      clientIP: fn<(headers: Headers) => string | null | undefined>().optional(),
+      clientIP: z
+        .union([
+          z.enum(["vercel", "cloudflare", "netlify", "fly", "direct"]),
+          z.strictObject({ forwardedHops: z.number().int().min(1).max(10) }),
+          fn<(headers: Headers) => string | null | undefined>(),
+        ])
+        .optional(),
     })
     .prefault({}),
   lockout: z
@@ -722,6 +765,8 @@ export const authOptionsSchema: z.ZodType<AuthSettings, unknown> = z.strictObjec
       baseSeconds: seconds(1, 86400, 30),
       maxSeconds: seconds(1, 7 * 86400, 3600),
       resetAfterSeconds: seconds(1, 30 * 86400, 86400),
+      knownDevices: z.boolean().default(true),
+      knownDeviceMaxAge: seconds(60, 400 * 86400, 180 * 86400),
     })
     .refine((lockout) => lockout.baseSeconds <= lockout.maxSeconds, {
       error: "baseSeconds must not exceed maxSeconds",
@@ -763,6 +808,8 @@ export const authOptionsSchema: z.ZodType<AuthSettings, unknown> = z.strictObjec
       path: relativePath.default("/confirm-email-change"),
       template: template<LinkEmailParams>(),
       noticeTemplate: template<EmailChangedParams>(),
+      approvalPath: relativePath.default("/approve-email-change"),
+      approvalTemplate: template<LinkEmailParams>(),
     })
     .prefault({}),
   accountDeletion: z
@@ -795,7 +842,7 @@ export interface AuthSettings extends AuthConfigSettings {
     register: Required<RateLimitRule>;
     email: Required<RateLimitRule>;
     confirm: Required<RateLimitRule>;
-    clientIP?: ((headers: Headers) => string | null | undefined) | undefined;
+    clientIP?: ClientIPSource | undefined;
   };
   lockout: Required<LockoutOptions>;
   registration: { enumerationSafe: boolean; onExistingEmail?: RegistrationOptions["onExistingEmail"] | undefined };
@@ -816,6 +863,8 @@ export interface AuthSettings extends AuthConfigSettings {
     path: string;
     template?: EmailTemplate<LinkEmailParams> | undefined;
     noticeTemplate?: EmailTemplate<EmailChangedParams> | undefined;
+    approvalPath: string;
+    approvalTemplate?: EmailTemplate<LinkEmailParams> | undefined;
   };
   accountDeletion: {
     expiresIn: number;
@@ -868,18 +917,6 @@ export function checkMailSettings(settings: AuthSettings, factory: string): void
 /** @internal Whether the code runs in production (and not in `next build`). */
 export function inProduction(): boolean {
   return isProduction();
-}
-
-// Duplicated from password.ts so this module stays free of node:crypto (it is edge-imported).
-function meetsOWASPParams(params: { ln: number; r: number; p: number }): boolean {
-  const rows: readonly (readonly [number, number])[] = [
-    [17, 1],
-    [16, 2],
-    [15, 3],
-    [14, 5],
-    [13, 10],
-  ];
-  return params.r >= 8 && rows.some(([ln, p]) => params.ln >= ln && params.p >= p);
 }
 
 /** @internal The options with `AUTH_SECRET`/`AUTH_URL` from the environment filled in, ready to validate. */

@@ -1,6 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { availableParallelism } from "node:os";
 import * as z from "zod";
+import { SCRYPT_BOUNDS, scryptParamsProblem } from "./scrypt-bounds.js";
 import { codePointLength, isWellFormed } from "./text.js";
 
 /** Cost and sizes of the scrypt password hash. */
@@ -46,9 +47,7 @@ export const DEFAULT_SCRYPT_PARAMS: Readonly<ScryptParams> = Object.freeze({
 });
 
 // A stored hash is parsed before it is trusted: a corrupt or hostile row must not make one
-// verification allocate gigabytes.
-const LIMITS = { ln: [1, 22], r: [1, 32], p: [1, 16], keyLength: [16, 128], saltLength: [8, 128] } as const;
-const MAX_MEMORY = 1024 * 1024 * 1024;
+// verification throw or allocate gigabytes (the bounds are the ones options accept).
 const PHC = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 
 /** A parsed `$scrypt$…` PHC string. */
@@ -62,18 +61,20 @@ export interface ParsedPasswordHash {
 
 /**
  * Parses a stored hash (`$scrypt$ln=17,r=8,p=1$<salt>$<hash>`, base64 without padding); null when
- * it is malformed or its parameters are outside safe bounds.
+ * it is malformed or its parameters are outside the bounds options accept (ln 10–20, r 1–32,
+ * p 1–16, at most 256 MiB and four default hashes of work per check), and for anything but a string.
  */
 export function parsePasswordHash(stored: string): ParsedPasswordHash | null {
+  if (typeof stored !== "string" || stored.length > 1024) return null;
   const match = PHC.exec(stored);
   if (!match) return null;
   const [ln, r, p] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const salt = Buffer.from(match[4] ?? "", "base64");
   const hash = Buffer.from(match[5] ?? "", "base64");
   const within = (value: number, [min, max]: readonly [number, number]): boolean => value >= min && value <= max;
-  if (!within(ln, LIMITS.ln) || !within(r, LIMITS.r) || !within(p, LIMITS.p)) return null;
-  if (!within(salt.length, LIMITS.saltLength) || !within(hash.length, LIMITS.keyLength)) return null;
-  if (128 * 2 ** ln * r > MAX_MEMORY) return null;
+  if (!within(ln, SCRYPT_BOUNDS.ln) || !within(r, SCRYPT_BOUNDS.r) || !within(p, SCRYPT_BOUNDS.p)) return null;
+  if (!within(salt.length, SCRYPT_BOUNDS.saltLength) || !within(hash.length, SCRYPT_BOUNDS.keyLength)) return null;
+  if (scryptParamsProblem({ ln, r, p })) return null;
   return { ln, r, p, salt, hash };
 }
 
@@ -141,7 +142,7 @@ export async function hashPassword(password: string, params: ScryptParams = DEFA
  */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parsed = parsePasswordHash(stored);
-  if (!parsed) return false;
+  if (!parsed || typeof password !== "string") return false;
   const key = await derive(password, parsed.salt, parsed.hash.length, parsed);
   return timingSafeEqual(key, parsed.hash);
 }

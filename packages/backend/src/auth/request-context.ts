@@ -1,9 +1,28 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { isIP } from "node:net";
 
 /** @internal What `/auth` remembers about the request being handled: for session rows and limits. */
 export interface RequestMeta {
+  /**
+   * The client address as the limits count it: an address, `UNKNOWN_CLIENT` when the request's
+   * address cannot be trusted, or null outside a request (a script: not counted per IP).
+   */
   ip: string | null;
   userAgent: string | null;
+  /** The request's `Cookie` header, for the session and known-device cookies. */
+  cookieHeader: string | null;
+  /**
+   * Set while the request is handled: the account this browser has just proven itself for (a
+   * right password, a sign-in link, a password reset), so the response marks it a known device.
+   */
+  knownDeviceFor?: string | undefined;
+  /** Route handlers: the session cookie's token, so the signIn callback knows who is signed in. */
+  sessionToken?: string | undefined;
+  /**
+   * Set by the signIn callback of an OAuth sign-in: whether the provider vouched for the email.
+   * The adapter creates a user without the address when it did not.
+   */
+  oauthEmailVouched?: boolean | undefined;
 }
 
 const storage = new AsyncLocalStorage<RequestMeta>();
@@ -22,15 +41,16 @@ export function currentRequestMeta(): RequestMeta | undefined {
 }
 
 /** @internal Reads the metadata from request headers. */
-export function requestMetaFrom(
-  headers: Headers,
-  clientIP: (headers: Headers) => string | null | undefined,
-): RequestMeta {
-  let ip: string | null = null;
-  try {
-    ip = clientIP(headers) ?? null;
-  } catch {
-    // A consumer's clientIP that throws must not break sign-in: fall back to "unknown".
-  }
-  return { ip, userAgent: headers.get("user-agent")?.slice(0, 512) ?? null };
+export function requestMetaFrom(headers: Headers, clientIP: (headers: Headers) => string): RequestMeta {
+  return {
+    ip: clientIP(headers),
+    userAgent: headers.get("user-agent")?.slice(0, 512) ?? null,
+    cookieHeader: headers.get("cookie"),
+  };
+}
+
+/** @internal The address worth storing on a session row: a real IP, never a marker or a forged header's junk. */
+export function storableIP(ip: string | null | undefined): string | null {
+  const trimmed = ip?.trim();
+  return trimmed && isIP(trimmed) ? trimmed : null;
 }

@@ -47,6 +47,11 @@ export interface EmailTemplates {
   resetPassword: EmailTemplate<LinkEmailParams>;
   /** The link, sent to the new address, that confirms an email change. */
   changeEmail: EmailTemplate<LinkEmailParams>;
+  /**
+   * For an account without a password: the link, sent to the current address, that approves an
+   * email change before the new address is mailed.
+   */
+  approveEmailChange: EmailTemplate<LinkEmailParams>;
   /** The notice, sent to the old address, that the email was changed. */
   emailChanged: EmailTemplate<EmailChangedParams>;
   /** The link that confirms deleting the account. */
@@ -141,6 +146,16 @@ export const defaultEmailTemplates: Readonly<EmailTemplates> = Object.freeze({
       subject: `Confirm your new email for ${appName}`,
       intro: [`Confirm that you want to use this address for your ${appName} account.`],
       action: { label: "Confirm the new email address", url },
+      outro: [`The link works once and expires in ${describeLifetime(expires)}.`, ignore],
+    }),
+  approveEmailChange: ({ url, expires, appName }: LinkEmailParams) =>
+    renderEmail({
+      subject: `Approve changing your ${appName} email`,
+      intro: [
+        `Someone signed in to your ${appName} account asked to move it to another email address.`,
+        "Approve it only if it was you: the new address then gets a link to confirm it.",
+      ],
+      action: { label: "Approve the email change", url },
       outro: [`The link works once and expires in ${describeLifetime(expires)}.`, ignore],
     }),
   emailChanged: ({ previousEmail, newEmail, appName }: EmailChangedParams) =>

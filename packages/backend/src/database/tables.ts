@@ -103,7 +103,13 @@ export const sessions = sqliteTable(
 );
 
 /** What a one-time token may be used for; a token is only ever accepted for its own purpose. */
-export type TokenPurpose = "verify-email" | "reset-password" | "change-email" | "delete-account" | "sign-in";
+export type TokenPurpose =
+  | "verify-email"
+  | "reset-password"
+  | "change-email"
+  | "approve-email-change"
+  | "delete-account"
+  | "sign-in";
 
 /**
  * One-time tokens: email sign-in links (Auth.js's email provider) and the account flows of

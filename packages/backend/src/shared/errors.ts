@@ -21,6 +21,7 @@ export type ErrorCode =
   | "INVALID_CREDENTIALS"
   | "ACCOUNT_LOCKED"
   | "SESSION_STALE"
+  | "REAUTHENTICATION_REQUIRED"
   | TokenErrorCode
   | "EMAIL_NOT_VERIFIED"
   | "MAIL_NOT_CONFIGURED"
@@ -168,6 +169,19 @@ export class StaleSessionError extends TetrastackError<"SESSION_STALE"> {
   readonly status = 401;
 }
 
+/**
+ * The action needs proof beyond the session cookie: the current password, or (for an account
+ * without one) confirmation through a link to its address. A stolen cookie alone must never be
+ * able to move the account to another address or delete it.
+ *
+ * @example
+ * if (isTetrastackError(e, "REAUTHENTICATION_REQUIRED")) return { error: "Enter your password to continue." }
+ */
+export class ReauthenticationRequiredError extends TetrastackError<"REAUTHENTICATION_REQUIRED"> {
+  readonly code = "REAUTHENTICATION_REQUIRED";
+  readonly status = 401;
+}
+
 /** Codes of {@link TokenError}. */
 export type TokenErrorCode = "TOKEN_INVALID" | "TOKEN_EXPIRED";
 
@@ -218,6 +232,7 @@ export interface ErrorClassByCode {
   INVALID_CREDENTIALS: InvalidCredentialsError;
   ACCOUNT_LOCKED: AccountLockedError;
   SESSION_STALE: StaleSessionError;
+  REAUTHENTICATION_REQUIRED: ReauthenticationRequiredError;
   TOKEN_INVALID: TokenError;
   TOKEN_EXPIRED: TokenError;
   EMAIL_NOT_VERIFIED: EmailNotVerifiedError;
