@@ -1,6 +1,6 @@
 import type { NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { parseOptions } from "../shared/validate.js";
+import { assertArgument, isOptionalObject, parseOptions } from "../shared/validate.js";
 import { composeCallbacks, type SharedConfig } from "./callbacks.js";
 import { type AuthConfigOptions, type AuthConfigSettings, authConfigOptionsSchema, withEnv } from "./options.js";
 
@@ -110,6 +110,8 @@ export interface SessionCookieOptions {
  * judged as Auth.js does from `AUTH_URL` or the request URL).
  */
 export function sessionCookieName(secure: boolean, options: SessionCookieOptions = {}): string {
+  assertArgument(typeof secure === "boolean", "sessionCookieName", "secure", "a boolean");
+  assertArgument(isOptionalObject(options), "sessionCookieName", "options", "an object");
   const custom = options.cookies?.sessionToken?.name;
   if (custom) return custom;
   return `${(options.useSecureCookies ?? secure) ? "__Secure-" : ""}authjs.session-token`;
@@ -166,6 +168,8 @@ function safeDecode(value: string): string {
  * export function proxy(req: NextRequest) { if (!hasSessionCookie(req)) return NextResponse.redirect(new URL("/login", req.url)) }
  */
 export function hasSessionCookie(request: Request, options: SessionCookieOptions = {}): boolean {
+  assertArgument(request instanceof Request, "hasSessionCookie", "request", "a Request");
+  assertArgument(isOptionalObject(options), "hasSessionCookie", "options", "an object");
   const name = sessionCookieName(isSecureURL(request.url), options);
   return Boolean(readCookie(request.headers.get("cookie"), name));
 }

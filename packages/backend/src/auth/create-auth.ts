@@ -7,7 +7,7 @@ import { decode as decodeJWT, encode as encodeJWT, type JWTEncodeParams } from "
 import Credentials from "next-auth/providers/credentials";
 import { accounts, authenticators, rateLimits, sessions, users, verificationTokens } from "../database/tables.js";
 import { ConfigError, isTetrastackError, StaleSessionError, UnauthorizedError } from "../shared/errors.js";
-import { parseOptions } from "../shared/validate.js";
+import { assertArgument, isOptionalObject, parseOptions } from "../shared/validate.js";
 import { createAccountClaim } from "./account-claim.js";
 import { createAuthAdapter } from "./adapter.js";
 import {
@@ -194,8 +194,15 @@ export interface Auth extends NextAuthResult {
  * Whether a provider vouches for the email: OIDC's `email_verified` (Google, Apple, Auth0…) or
  * Google's `verified_email`, for the same address.
  */
-export const defaultIsEmailVerified: IsEmailVerified = ({ profile, email }) => {
-  if (!profile || typeof profile.email !== "string" || normalizeEmail(profile.email) !== email) return false;
+export const defaultIsEmailVerified: IsEmailVerified = (params) => {
+  const { profile, email } = (typeof params === "object" && params) || { profile: undefined, email: "" };
+  if (
+    typeof email !== "string" ||
+    !profile ||
+    typeof profile.email !== "string" ||
+    normalizeEmail(profile.email) !== email
+  )
+    return false;
   return profile.email_verified === true || profile.email_verified === "true" || profile.verified_email === true;
 };
 
@@ -211,6 +218,11 @@ function warnOnce(warn: (message: string) => void, message: string): void {
   warn(message);
 }
 const WARNED = Symbol.for("@tetrastack/backend/auth/warned");
+
+/** A row id as this package makes them: a short string (UUIDs; anything else finds nothing). */
+function isId(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0 && value.length <= 255;
+}
 
 /** drizzle's `batch` wants a non-empty tuple. */
 function nonEmpty<T>(items: T[]): [T, ...T[]] {
@@ -643,6 +655,7 @@ export function createAuth(options: AuthOptions): Auth {
   }
 
   async function getSessionFromRequest(request: Request): Promise<AuthSession | null> {
+    assertArgument(request instanceof Request, "getSessionFromRequest", "request", "a Request");
     if (jwtStrategy) {
       const url = new URL(request.url);
       const forwarded = new Headers(request.headers);
@@ -731,10 +744,18 @@ export function createAuth(options: AuthOptions): Auth {
     getSessionFromRequest,
     getSessionFromToken,
     async requireUser(options) {
+      assertArgument(isOptionalObject(options), "requireUser", "options", "an object");
       const found = await current();
       return found ? found.session : deny(new UnauthorizedError("Sign in to continue."), options);
     },
     async requireFreshSession(maxAgeSeconds = settings.session.freshAge, options) {
+      assertArgument(
+        Number.isFinite(maxAgeSeconds) && maxAgeSeconds >= 0,
+        "requireFreshSession",
+        "maxAgeSeconds",
+        "a number of seconds, 0 or more",
+      );
+      assertArgument(isOptionalObject(options), "requireFreshSession", "options", "an object");
       const found = await current();
       if (!found) return deny(new UnauthorizedError("Sign in to continue."), options);
       if (Date.now() - found.signedInAt.getTime() > maxAgeSeconds * 1000) {
@@ -746,10 +767,24 @@ export function createAuth(options: AuthOptions): Auth {
       const ip = options?.ip !== undefined ? options.ip : (await metaFromNext()).ip;
       return registerUser(input, { ip });
     },
-    listSessions: (userId) => store.list(userId),
-    revokeSession: (userId, sessionId) => store.revoke(userId, sessionId),
-    revokeOtherSessions: (userId, currentSessionId) => store.revokeOthers(userId, currentSessionId),
-    revokeAllSessions: (userId) => store.revokeAll(userId),
+    async listSessions(userId) {
+      assertArgument(isId(userId), "listSessions", "userId", "a user id (string)");
+      return store.list(userId);
+    },
+    async revokeSession(userId, sessionId) {
+      assertArgument(isId(userId), "revokeSession", "userId", "a user id (string)");
+      assertArgument(isId(sessionId), "revokeSession", "sessionId", "a session id (string)");
+      return store.revoke(userId, sessionId);
+    },
+    async revokeOtherSessions(userId, currentSessionId) {
+      assertArgument(isId(userId), "revokeOtherSessions", "userId", "a user id (string)");
+      assertArgument(isId(currentSessionId), "revokeOtherSessions", "currentSessionId", "a session id (string)");
+      return store.revokeOthers(userId, currentSessionId);
+    },
+    async revokeAllSessions(userId) {
+      assertArgument(isId(userId), "revokeAllSessions", "userId", "a user id (string)");
+      return store.revokeAll(userId);
+    },
     async prune() {
       return {
         sessions: await store.pruneExpired(),

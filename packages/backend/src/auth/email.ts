@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { assertArgument } from "../shared/validate.js";
 import { isWellFormed } from "./text.js";
 
 /** Longest raw email input looked at; anything longer is rejected before any work is done on it. */
@@ -14,6 +15,7 @@ const MAX_RAW_EMAIL = 320;
  * normalizeEmail("  Ann@Example.COM ") // "ann@example.com"
  */
 export function normalizeEmail(email: string): string {
+  assertArgument(typeof email === "string", "normalizeEmail", "email", "a string");
   return email.normalize("NFKC").trim().toLowerCase();
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ConfigError, MailNotConfiguredError } from "../shared/errors.js";
+import { isOptionalObject } from "../shared/validate.js";
 import { inProduction } from "./options.js";
 import type { EmailMessage, SendEmail } from "./templates.js";
 
@@ -70,6 +71,11 @@ export function logEmail(message: EmailMessage, links: readonly string[]): void 
  * // app/dev/mailbox/page.tsx: if (process.env.NODE_ENV === "production") notFound(); mailbox.messages()
  */
 export function createDevMailbox(options: DevMailboxOptions = {}): DevMailbox {
+  if (!isOptionalObject(options)) {
+    throw new ConfigError("createDevMailbox: invalid options: must be an object", {
+      issues: [{ path: "", message: "must be an object" }],
+    });
+  }
   if (inProduction()) {
     throw new ConfigError(
       "createDevMailbox: a development mailbox keeps mails instead of sending them; pass a real sendEmail in production.",

@@ -1,6 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { availableParallelism } from "node:os";
 import * as z from "zod";
+import { assertArgument } from "../shared/validate.js";
 import { SCRYPT_BOUNDS, scryptParamsProblem } from "./scrypt-bounds.js";
 import { codePointLength, isWellFormed } from "./text.js";
 
@@ -130,6 +131,13 @@ function deriveNow(password: string, salt: Buffer, keyLength: number, params: Pi
  * const stored = await hashPassword("correct horse battery staple")
  */
 export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT_PARAMS): Promise<string> {
+  assertArgument(
+    typeof password === "string" && password.length <= MAX_PASSWORD_INPUT,
+    "hashPassword",
+    "password",
+    "a string of at most 4096 characters",
+  );
+  assertScryptParams(params, "hashPassword");
   const salt = randomBytes(params.saltLength);
   const key = await derive(password, salt, params.keyLength, params);
   const b64 = (buffer: Buffer): string => buffer.toString("base64").replace(/=+$/, "");
@@ -148,6 +156,25 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 const DUMMY_SALT = Buffer.alloc(16, 0x5a);
+/** Longest password `hashPassword` takes (the policy's own maximum is lower: 128 by default). */
+const MAX_PASSWORD_INPUT = 4096;
+
+/** Refuses scrypt parameters outside {@link SCRYPT_BOUNDS} with a ValidationError. */
+function assertScryptParams(params: unknown, fn: string): asserts params is ScryptParams {
+  const p = params as Partial<Record<keyof ScryptParams, unknown>> | null;
+  const within = (value: unknown, [min, max]: readonly [number, number]): boolean =>
+    Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+  const valid =
+    typeof p === "object" &&
+    p !== null &&
+    within(p.ln, SCRYPT_BOUNDS.ln) &&
+    within(p.r, SCRYPT_BOUNDS.r) &&
+    within(p.p, SCRYPT_BOUNDS.p) &&
+    within(p.keyLength, SCRYPT_BOUNDS.keyLength) &&
+    within(p.saltLength, SCRYPT_BOUNDS.saltLength) &&
+    scryptParamsProblem(p as ScryptParams) === null;
+  assertArgument(valid, fn, "params", "scrypt parameters within the accepted bounds (see DEFAULT_SCRYPT_PARAMS)");
+}
 
 /**
  * @internal Spends the time of one verification without a stored hash, so that an unknown email
@@ -160,6 +187,7 @@ export async function burnPasswordHash(password: string, params: ScryptParams): 
 
 /** True when a stored hash is weaker than (or differs in size from) the current parameters. */
 export function needsRehash(stored: string, params: ScryptParams): boolean {
+  assertScryptParams(params, "needsRehash");
   const parsed = parsePasswordHash(stored);
   if (!parsed) return true;
   return (

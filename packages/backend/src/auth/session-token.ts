@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { assertArgument } from "../shared/validate.js";
 
 /**
  * A new session token: 32 random bytes (256 bits), base64url, 43 characters. It only ever lives
@@ -13,6 +14,7 @@ export function generateSessionToken(): string {
  * because the token is random and 256 bits long; a leaked table yields no usable cookie.
  */
 export function hashSessionToken(token: string): string {
+  assertArgument(typeof token === "string", "hashSessionToken", "token", "a string");
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
