@@ -22,10 +22,18 @@ export function TokenForm({
 }) {
   const [state, action, pending] = useActionState(serverAction, {} as FormState);
   const failed = state.error === "TOKEN_INVALID" || state.error === "TOKEN_EXPIRED";
+  // Opened in a browser not signed in to the account: the link proves the mailbox, the password who chose it.
+  const askPassword = state.error === "REAUTHENTICATION_REQUIRED" || state.error === "WRONG_CURRENT_PASSWORD";
   return (
     <form action={action} className="stack" aria-describedby="token-error">
       <input type="hidden" name="token" value={token} />
       <FormError id="token-error" error={state.error} retryAfter={state.retryAfter} />
+      {askPassword ? (
+        <div className="field">
+          <label htmlFor="token-password">Your password</label>
+          <input id="token-password" name="password" type="password" autoComplete="current-password" required />
+        </div>
+      ) : null}
       {failed ? (
         <p>
           <Link href={retry.href}>{retry.text}</Link>

@@ -21,6 +21,7 @@ const messages: Record<string, string> = {
   TOKEN_EXPIRED: "This link has expired. Ask for a new one.",
   MAIL_NOT_CONFIGURED: "This server cannot send email yet, so this is unavailable.",
   WRONG_CURRENT_PASSWORD: "Your current password is not right.",
+  REAUTHENTICATION_REQUIRED: "Enter your password to confirm it is you.",
   CONFIRM_DELETE: "Tick the box to confirm that you want to delete your account.",
   // Uploads
   UPLOAD_POLICY_UNKNOWN: "This kind of upload is not available.",

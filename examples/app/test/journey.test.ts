@@ -227,6 +227,12 @@ describe("examples/app in a real browser", () => {
 
   it("changes the email through a link sent to the new address", async () => {
     await page.getByLabel("New email").fill(secondEmail);
+    // Proof beyond the session cookie: without the password nothing is sent.
+    await page.getByLabel("Your password").fill("not my password");
+    await page.getByRole("button", { name: "Send confirmation link" }).click();
+    await expect.poll(() => page.locator("#email-error").textContent()).toBe("Your current password is not right.");
+    await page.getByLabel("New email").fill(secondEmail);
+    await page.getByLabel("Your password").fill(thirdPassword);
     await page.getByRole("button", { name: "Send confirmation link" }).click();
     await expect.poll(() => page.getByText(`We sent a confirmation link to ${secondEmail}`).count()).toBe(1);
     await followMailLink(page, secondEmail, /Confirm your new email/);
@@ -258,6 +264,7 @@ describe("examples/app in a real browser", () => {
     // The checkbox is required: the browser refuses to submit without it.
     expect(page.url()).toBe(`${app.url}/account`);
     await page.getByLabel("I understand that my notes and files will be deleted for good").check();
+    await page.getByLabel("Password to confirm").fill(thirdPassword);
     await page.getByRole("button", { name: "Delete my account" }).click();
     await page.waitForURL(/\/sign-in\?notice=account-deleted/);
     await expect.poll(() => page.getByText("Your account was deleted.").count()).toBe(1);

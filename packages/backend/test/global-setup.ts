@@ -10,6 +10,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
  */
 export default function setup(): void {
   if (!existsSync(`${root}/dist/utils/index.js`)) {
-    execFileSync("pnpm", ["run", "build"], { cwd: root, stdio: "ignore" });
+    // pnpm itself may only be reachable through npx (as in the README's commands).
+    execFileSync("npx", ["--yes", "pnpm@10.34.9", "run", "build"], { cwd: root, stdio: "ignore" });
   }
 }

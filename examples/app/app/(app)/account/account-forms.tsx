@@ -72,6 +72,15 @@ export function ChangeEmailForm({ current }: { current: string }) {
         error={state.fields?.email ?? state.fields?.newEmail}
         hint={`Currently ${current}. We will send a link to the new address.`}
       />
+      <Field
+        label="Your password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={state.fields?.password}
+        hint="A signed-in browser alone cannot move your account to another address."
+      />
       <FormError id="email-error" error={state.error} retryAfter={state.retryAfter} />
       <Reauthenticate state={state} />
       <Success state={state} />
@@ -89,6 +98,10 @@ export function DeleteAccountForm() {
       <div className="check">
         <input id="delete-confirm" type="checkbox" name="confirm" required />
         <label htmlFor="delete-confirm">I understand that my notes and files will be deleted for good</label>
+      </div>
+      <div className="field">
+        <label htmlFor="delete-password">Password to confirm</label>
+        <input id="delete-password" name="password" type="password" autoComplete="current-password" required />
       </div>
       <FormError id="delete-error" error={state.error} retryAfter={state.retryAfter} />
       <Reauthenticate state={state} />

@@ -41,10 +41,11 @@ export async function changePasswordAction(_state: FormState, formData: FormData
 export async function changeEmailAction(_state: FormState, formData: FormData): Promise<FormState> {
   const values = keep(formData, "email");
   try {
-    await requestEmailChange(String(formData.get("email") ?? ""));
+    await requestEmailChange(String(formData.get("email") ?? ""), { password: String(formData.get("password") ?? "") });
     return { ok: `We sent a confirmation link to ${values.email}. Your email changes once you open it.` };
   } catch (error) {
-    return failure(error, values);
+    const state = failure(error, values);
+    return state.error === "INVALID_CREDENTIALS" ? { error: "WRONG_CURRENT_PASSWORD", values } : state;
   }
 }
 
@@ -52,9 +53,11 @@ export async function changeEmailAction(_state: FormState, formData: FormData): 
 export async function deleteAccountAction(_state: FormState, formData: FormData): Promise<FormState> {
   if (formData.get("confirm") !== "on") return { error: "CONFIRM_DELETE" };
   try {
-    await deleteAccount();
+    await deleteAccount({ password: String(formData.get("password") ?? "") });
   } catch (error) {
-    return failure(error);
+    const state = failure(error);
+    // Here INVALID_CREDENTIALS can only mean the password typed to confirm.
+    return state.error === "INVALID_CREDENTIALS" ? { error: "WRONG_CURRENT_PASSWORD" } : state;
   }
   redirect("/sign-in?notice=account-deleted");
 }

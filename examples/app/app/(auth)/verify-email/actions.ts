@@ -8,8 +8,10 @@ import type { FormState } from "@/lib/form-state";
 /** Confirms the emailed link. Done from a button, so mail scanners that open links cannot use it up. */
 export async function confirmEmail(_state: FormState, formData: FormData): Promise<FormState> {
   try {
-    await verifyEmail(String(formData.get("token") ?? ""));
+    const password = formData.get("password");
+    await verifyEmail(String(formData.get("token") ?? ""), typeof password === "string" ? { password } : {});
   } catch (error) {
+    if (isTetrastackError(error, "INVALID_CREDENTIALS")) return { error: "WRONG_CURRENT_PASSWORD" };
     if (isTetrastackError(error)) return { error: error.code };
     throw error;
   }
