@@ -230,7 +230,7 @@ describe("module boundaries", () => {
 
   it("createAuthConfig's module imports no database, adapter or Node built-in", async () => {
     // (next-auth itself is imported for types only.)
-    expect(await externalImports("src/auth/auth-config.ts")).toEqual(["next-auth/providers/credentials", "zod"]);
+    expect(await externalImports("src/auth/authjs/edge-config.ts")).toEqual(["next-auth/providers/credentials", "zod"]);
   });
 
   it("/auth imports neither @aws-sdk nor @libsql/client (the database is injected)", async () => {

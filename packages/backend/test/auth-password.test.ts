@@ -9,7 +9,7 @@ import {
   parsePasswordHash,
   verifyPassword,
 } from "../src/auth/index.js";
-import { scryptSlots } from "../src/auth/password.js";
+import { scryptSlots } from "../src/auth/password/hash.js";
 import { accounts, type Database } from "../src/database/index.js";
 import { Browser, createTestAuth, errorCodeOf, FAST_SCRYPT, PASSWORD, register } from "./auth-helpers.js";
 import { createTestDatabase } from "./helpers.js";

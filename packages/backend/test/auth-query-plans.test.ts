@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { credentialsAccountOf } from "../src/auth/credentials-account.js";
+import { credentialsAccountOf } from "../src/auth/password/credentials-row.js";
 import { accounts, type Database, users } from "../src/database/index.js";
 import { createTestDatabase } from "./helpers.js";
 

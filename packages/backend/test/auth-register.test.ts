@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAuthAdapter } from "../src/auth/adapter.js";
+import { createAuthAdapter } from "../src/auth/authjs/adapter.js";
 import { type Auth, ConflictError, isTetrastackError, ValidationError } from "../src/auth/index.js";
-import { createSessionStore } from "../src/auth/sessions.js";
+import { createSessionStore } from "../src/auth/session/store.js";
 import {
   accounts,
   authenticators,

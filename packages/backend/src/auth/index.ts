@@ -24,6 +24,7 @@ export {
   isTetrastackError,
   MailNotConfiguredError,
   RateLimitError,
+  ReauthenticationRequiredError,
   StaleSessionError,
   TetrastackError,
   TokenError,
@@ -31,88 +32,62 @@ export {
   UnauthorizedError,
   ValidationError,
 } from "../shared/errors.js";
-/** The edge-safe config for `proxy.ts`, and the session-cookie helpers it offers. */
+/** The email normalisation used everywhere emails are stored or looked up. */
+export { normalizeEmail } from "./accounts/email.js";
+/** Whether an OAuth provider vouches for an address (the default of `accountLinking.isEmailVerified`). */
+/** Options, their schemas and defaults. */
 export {
-  CREDENTIALS_PROVIDER_ID,
-  createAuthConfig,
-  hasSessionCookie,
-  type SessionCookieOptions,
-  sessionCookieName,
-} from "./auth-config.js";
-/** The session shape every entry point returns. */
-export type { AuthSession } from "./callbacks.js";
-/** How the client address is found for rate limits. */
-export { defaultClientIP } from "./client-ip.js";
-/** The factory for `auth.ts` and its result. */
-export { type Auth, createAuth, defaultIsEmailVerified, type RequireUserOptions } from "./create-auth.js";
+  type AccountLinkingOptions,
+  defaultIsEmailVerified,
+  type IsEmailVerified,
+} from "./authjs/account-linking.js";
 /** What a failed credentials sign-in throws, and its mapping to form errors. */
 export {
   CredentialsSigninError,
   getSignInError,
   type SignInErrorCode,
   type SignInFailure,
-} from "./credentials.js";
-/** The email normalisation used everywhere emails are stored or looked up. */
-export { normalizeEmail } from "./email.js";
+} from "./authjs/credentials.js";
+export { createAuthConfig } from "./authjs/edge-config.js";
+export type { AuthCallbacks, AuthEvents } from "./authjs/types.js";
+export { type AuthConfigOptions, authConfigOptionsSchema } from "./config-options.js";
+/** The edge-safe config for `proxy.ts`, and the session-cookie helpers it offers. */
 /** Sign-in by email link: the provider id and `sendSignInLink`'s options. */
-export { EMAIL_PROVIDER_ID, type SendSignInLinkOptions } from "./email-link.js";
-/** What the account flows resolve. */
+export { CREDENTIALS_PROVIDER_ID, EMAIL_PROVIDER_ID } from "./constants.js";
+/** The factory for `auth.ts` and its result. */
+export { type Auth, createAuth } from "./create-auth.js";
+/** What the account flows resolve, and their options. */
 export type {
-  ChangePasswordResult,
-  ConfirmEmailChangeResult,
+  AccountDeletionOptions,
+  BeforeDeleteAccount,
+  BeforeDeleteResult,
   DeleteAccountResult,
-  ResetPasswordResult,
-  VerifyEmailResult,
-} from "./lifecycle.js";
-/** A development `sendEmail` that logs and keeps mails for a dev-only mailbox page. */
-export { createDevMailbox, type DevMailbox, type DevMailboxMessage, type DevMailboxOptions } from "./mailer.js";
-/** Options, their schemas and defaults. */
-export {
-  type AccountDeletionOptions,
-  type AccountLinkingOptions,
-  type AuthCallbacks,
-  type AuthConfigOptions,
-  type AuthDatabase,
-  type AuthEvents,
-  type AuthOptions,
-  type AuthTables,
-  type AuthUser,
-  authConfigOptionsSchema,
-  authOptionsSchema,
-  type BeforeDeleteAccount,
-  type BeforeDeleteResult,
-  DEFAULT_FRESH_AGE,
-  DEFAULT_SESSION_MAX_AGE,
-  DEFAULT_SESSION_UPDATE_AGE,
-  type EmailChangeOptions,
-  type EmailSignInOptions,
-  type EmailVerificationOptions,
-  type IsEmailVerified,
-  type LockoutOptions,
-  type PasswordOptions,
-  type PasswordResetOptions,
-  type RateLimitOptions,
-  type RateLimitRule,
-  type RegistrationOptions,
-  type SessionOptions,
-} from "./options.js";
-/** Password hashing (scrypt, PHC strings), for flows of your own such as a password change. */
-export {
-  DEFAULT_SCRYPT_PARAMS,
-  hashPassword,
-  needsRehash,
-  type ParsedPasswordHash,
-  type PasswordPolicy,
-  parsePasswordHash,
-  type ScryptParams,
-  verifyPassword,
-} from "./password.js";
+} from "./features/account-deletion.js";
+export type { ConfirmEmailChangeResult, EmailChangeOptions } from "./features/email-change.js";
+export type { EmailSignInOptions, SendSignInLinkOptions } from "./features/email-sign-in.js";
+export type { EmailVerificationOptions, VerifyEmailOptions, VerifyEmailResult } from "./features/email-verification.js";
+export type { ChangePasswordResult } from "./features/password-change.js";
+export type { PasswordResetOptions, ResetPasswordResult } from "./features/password-reset.js";
 /** Registration types. */
-export type { RegisteredUser, RegisterResult, RegisterUserInput, RegisterUserOptions } from "./register.js";
-/** Session tokens: what the cookie carries and what the database stores. */
-export { generateSessionToken, hashSessionToken } from "./session-token.js";
-/** A row of `listSessions`. */
-export type { SessionInfo } from "./sessions.js";
+export type {
+  RegisteredUser,
+  RegisterResult,
+  RegisterUserInput,
+  RegisterUserOptions,
+  RegistrationOptions,
+} from "./features/registration.js";
+/** Options of `requireUser()` and `requireFreshSession()`. */
+export type { RequireUserOptions } from "./features/sessions.js";
+/** How the client address is found for rate limits. */
+export { type ClientIPSource, defaultClientIP } from "./limits/client-ip.js";
+export type { LockoutOptions, RateLimitOptions, RateLimitRule } from "./limits/options.js";
+/** A development `sendEmail` that logs and keeps mails for a dev-only mailbox page. */
+export {
+  createDevMailbox,
+  type DevMailbox,
+  type DevMailboxMessage,
+  type DevMailboxOptions,
+} from "./mail/dev-mailbox.js";
 /** The mails of the account flows: what `sendEmail` receives, and the templates that build them. */
 export {
   defaultEmailTemplates,
@@ -123,4 +98,32 @@ export {
   type EmailTemplates,
   type LinkEmailParams,
   type SendEmail,
-} from "./templates.js";
+} from "./mail/templates.js";
+export { type AuthOptions, authOptionsSchema } from "./options.js";
+/** Password hashing (scrypt, PHC strings), for flows of your own such as a password change. */
+export {
+  DEFAULT_SCRYPT_PARAMS,
+  hashPassword,
+  needsRehash,
+  type ParsedPasswordHash,
+  parsePasswordHash,
+  type ScryptParams,
+  verifyPassword,
+} from "./password/hash.js";
+export type { PasswordOptions } from "./password/options.js";
+export type { PasswordPolicy } from "./password/policy.js";
+export type { ReauthenticateOptions } from "./password/verify.js";
+export { hasSessionCookie, type SessionCookieOptions, sessionCookieName } from "./session/cookies.js";
+export {
+  DEFAULT_FRESH_AGE,
+  DEFAULT_SESSION_MAX_AGE,
+  DEFAULT_SESSION_UPDATE_AGE,
+  type SessionOptions,
+} from "./session/options.js";
+/** A row of `listSessions`. */
+export type { SessionInfo } from "./session/store.js";
+/** Session tokens: what the cookie carries and what the database stores. */
+export { generateSessionToken, hashSessionToken } from "./session/token.js";
+/** The session shape every entry point returns. */
+export type { AuthSession } from "./session/types.js";
+export type { AuthDatabase, AuthTables, AuthUser } from "./tables.js";

@@ -35,3 +35,9 @@ export async function deleteInBatches(
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
+
+/** @internal drizzle's `batch` wants a non-empty tuple; a flow always has at least one statement. */
+export function nonEmpty<T>(items: readonly T[]): [T, ...T[]] {
+  if (items.length === 0) throw new Error("batch: no statements");
+  return items as [T, ...T[]];
+}

@@ -1,0 +1,66 @@
+import type { NextAuthResult } from "next-auth";
+import type { AuthCore } from "../context.js";
+import { type RequestMeta, requestMetaFrom, withRequestMeta } from "../request/scope.js";
+import {
+  isSecureRequest,
+  readCookie,
+  serializeCookie,
+  sessionCookieAttributes,
+  sessionCookieName,
+} from "../session/cookies.js";
+
+/**
+ * @internal Auth.js's entry points, each run inside the request's metadata (`request/scope.ts`):
+ * the address and user agent for the session rows it creates, the session cookie for the signIn
+ * callback's view of who is signed in, and afterwards the known-device cookie for an account the
+ * request proved itself for (a right password, a sign-in link).
+ */
+export function wrapEntryPoints(
+  core: AuthCore,
+  nextAuth: NextAuthResult,
+  next: { requestMeta(): Promise<RequestMeta>; setKnownDeviceCookie(account: string): Promise<void> },
+): Pick<NextAuthResult, "handlers" | "signIn"> {
+  const { settings, knownDevices } = core;
+
+  /** The known-device cookie for the account this request proved itself for, if any. */
+  function knownDeviceCookie(meta: RequestMeta, secure: boolean) {
+    if (!knownDevices || !meta.knownDeviceFor) return null;
+    return {
+      name: knownDevices.cookieName(secure),
+      value: knownDevices.issue(meta.cookieHeader, secure, meta.knownDeviceFor),
+      attributes: { ...sessionCookieAttributes(settings, secure), secure, maxAge: knownDevices.maxAge },
+    };
+  }
+
+  const withRequest =
+    (handler: NextAuthResult["handlers"]["GET"]): NextAuthResult["handlers"]["GET"] =>
+    async (request) => {
+      const secure = isSecureRequest(request);
+      const meta: RequestMeta = {
+        ...requestMetaFrom(request.headers, core.clientIP),
+        sessionToken: readCookie(request.headers.get("cookie"), sessionCookieName(secure, settings)),
+      };
+      const response = await withRequestMeta(meta, () => handler(request));
+      const cookie = knownDeviceCookie(meta, secure);
+      if (!cookie) return response;
+      const marked = new Response(response.body, response);
+      marked.headers.append("set-cookie", serializeCookie(cookie.name, cookie.value, cookie.attributes));
+      return marked as typeof response;
+    };
+
+  // Server-action signIn: in the request's metadata, and marking the browser known on success
+  // (which Auth.js signals by throwing its redirect).
+  const signIn = (async (...args: Parameters<NextAuthResult["signIn"]>) => {
+    const meta: RequestMeta = { ...(await next.requestMeta()) };
+    try {
+      return await withRequestMeta(meta, () => nextAuth.signIn(...args));
+    } finally {
+      if (meta.knownDeviceFor) await next.setKnownDeviceCookie(meta.knownDeviceFor);
+    }
+  }) as NextAuthResult["signIn"];
+
+  return {
+    handlers: { GET: withRequest(nextAuth.handlers.GET), POST: withRequest(nextAuth.handlers.POST) },
+    signIn,
+  };
+}

@@ -1,0 +1,173 @@
+import { databaseStore, memoryStore } from "../shared/rate-limit.js";
+import { type AccountClaim, createAccountClaim } from "./accounts/claim.js";
+import { createUserLookup, type UserLookup } from "./accounts/users.js";
+import type { AuthCallbacks, NextAuthConfig } from "./authjs/types.js";
+import { clientIPResolver, detectPlatform } from "./limits/client-ip.js";
+import { createKnownDevices, type KnownDevices } from "./limits/known-devices.js";
+import { createLimiter, type Limiter } from "./limits/limiter.js";
+import type { LockoutSettings, RateLimitSettings } from "./limits/options.js";
+import { createTokenStore, type TokenStore } from "./links/token-store.js";
+import { createLinkMailer, createMailer, type LinkMailer, type Mailer } from "./mail/mailer.js";
+import type { SendEmail } from "./mail/templates.js";
+import { type CredentialsRows, createCredentialsRows } from "./password/credentials-row.js";
+import type { PasswordSettings } from "./password/options.js";
+import { createProvePassword, type ProvePassword } from "./password/verify.js";
+import type { SessionSettings } from "./session/options.js";
+import { createSessionStore, type SessionStore } from "./session/store.js";
+import type { AuthSession, CurrentSession } from "./session/types.js";
+import { type AuthDatabase, type AuthTables, DEFAULT_TABLES } from "./tables.js";
+
+/** @internal Who is calling a flow: the client address, and the session if signed in. */
+export interface FlowContext {
+  /** The address the limits count (null outside a request: a script is not counted per IP). */
+  ip: string | null;
+  session: { userId: string; sessionId: string | null } | null;
+}
+
+/** @internal A signed-in caller. */
+export type SignedInContext = FlowContext & { session: NonNullable<FlowContext["session"]> };
+
+/**
+ * @internal The caller of a flow, however the request reached the package (a Server Action or
+ * Component through `next/headers` today). Features ask it who is calling; they never read a
+ * request themselves, so the same flow serves every entry point.
+ */
+export interface Caller {
+  /** Address and session; outside any request (a script), no address and no session. */
+  flow(): Promise<FlowContext>;
+  /**
+   * A signed-in caller; `"fresh"`: signed in within `session.freshAge`. Throws
+   * `UnauthorizedError` or `StaleSessionError`.
+   */
+  signedIn(freshness: "fresh" | "any"): Promise<SignedInContext>;
+  /** The client address the limits count (null outside a request). */
+  ip(): Promise<string | null>;
+  /** Marks the caller's browser a known device of `account` (a cookie on the response). */
+  markKnownDevice(account: string): Promise<void>;
+  /** Expires the caller's session cookie (after the session it names was deleted). */
+  clearSessionCookie(): Promise<void>;
+  /** Sends the caller elsewhere (a redirect), where the entry point can; else returns false. */
+  redirect(url: string): false | never;
+}
+
+/** @internal How sessions are read, whichever strategy and entry point. */
+export interface SessionAccess {
+  /** The session of the request being handled, or null. */
+  current(): Promise<CurrentSession | null>;
+  /** The session a `Request`'s cookie names. */
+  fromRequest(request: Request): Promise<AuthSession | null>;
+  /** The session of a raw database session token (bearer clients). */
+  fromToken(token: string): Promise<AuthSession | null>;
+}
+
+/** @internal What a newly registered user looks like to the features that react to it. */
+export interface NewUser {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+/**
+ * @internal Ways for one feature to react to another without importing it: a feature adds a
+ * listener, the one that acts runs them.
+ */
+export interface AuthHooks {
+  /** After `registerUser` created a user (the verification mail listens here). */
+  userRegistered: ((user: NewUser) => Promise<void>)[];
+}
+
+/** @internal The settings every building block and feature may read; each feature also gets its own. */
+export interface CoreSettings {
+  secret?: string | string[] | undefined;
+  basePath: string;
+  session: SessionSettings;
+  password: PasswordSettings;
+  rateLimit: RateLimitSettings;
+  lockout: LockoutSettings;
+  pages?: NextAuthConfig["pages"] | undefined;
+  cookies?: NextAuthConfig["cookies"] | undefined;
+  useSecureCookies?: boolean | undefined;
+  callbacks?: AuthCallbacks | undefined;
+  redirectUnauthenticatedTo?: string | undefined;
+}
+
+/**
+ * @internal Everything `/auth` is made of, built once by `createAuth` and handed to every feature:
+ * settings, the database and its tables, the stores, the limiter, mail, the account rules, the
+ * caller of the current request, a clock and a logger.
+ */
+export interface AuthContext {
+  settings: CoreSettings;
+  db: AuthDatabase;
+  tables: AuthTables;
+  sessions: SessionStore;
+  sessionAccess: SessionAccess;
+  tokens: TokenStore;
+  limiter: Limiter;
+  knownDevices: KnownDevices | null;
+  /** The client address of a request's headers, as the settings say to find it. */
+  clientIP: (headers: Headers) => string;
+  mailer: Mailer;
+  links: LinkMailer;
+  users: UserLookup;
+  credentials: CredentialsRows;
+  /** Checks a password a user typed to prove it is them (rate limit and lockout included). */
+  provePassword: ProvePassword;
+  /** The pre-account-takeover rule: what every proof of an unverified address removes. */
+  claim: AccountClaim;
+  hooks: AuthHooks;
+  caller: Caller;
+  now(): number;
+  logger: { warn(message: string, error?: unknown): void };
+}
+
+/** @internal What {@link createAuthContext} builds: everything but the request-bound parts. */
+export type AuthCore = Omit<AuthContext, "caller" | "sessionAccess">;
+
+/** Where links point in development when neither `baseURL` nor `AUTH_URL` is set. */
+const DEV_BASE_URL = "http://localhost:3000";
+
+/** @internal Builds the building blocks from validated settings. */
+export function createAuthContext(
+  settings: CoreSettings & {
+    db: AuthDatabase;
+    tables?: Partial<AuthTables> | undefined;
+    sendEmail?: SendEmail | false | undefined;
+    baseURL?: string | undefined;
+    authURL?: string | undefined;
+    appName?: string | undefined;
+  },
+  logger: AuthCore["logger"],
+): AuthCore {
+  const tables: AuthTables = { ...DEFAULT_TABLES, ...settings.tables };
+  const { db, lockout, rateLimit } = settings;
+  const limiter = createLimiter(rateLimit.storage === "memory" ? memoryStore() : databaseStore(db, tables.rateLimits), {
+    enabled: rateLimit.enabled,
+    lockout,
+  });
+  // Links in mails: the configured public URL, never the request's Host header.
+  const baseURL = (settings.baseURL ?? new URL(settings.authURL ?? DEV_BASE_URL).origin).replace(/\/+$/, "");
+  const mailer = createMailer(settings.sendEmail);
+  return {
+    settings,
+    db,
+    tables,
+    sessions: createSessionStore(db, tables),
+    tokens: createTokenStore(db, tables.verificationTokens),
+    limiter,
+    knownDevices:
+      lockout.enabled && lockout.knownDevices && settings.secret
+        ? createKnownDevices(settings.secret, lockout.knownDeviceMaxAge)
+        : null,
+    clientIP: clientIPResolver(rateLimit.clientIP ?? detectPlatform()),
+    mailer,
+    links: createLinkMailer(mailer, baseURL, settings.appName ?? new URL(baseURL).host),
+    users: createUserLookup(db, tables),
+    credentials: createCredentialsRows(db, tables.accounts),
+    provePassword: createProvePassword(limiter, rateLimit.signIn, settings.password, settings.password.scrypt),
+    claim: createAccountClaim(db, tables),
+    hooks: { userRegistered: [] },
+    now: Date.now,
+    logger,
+  };
+}

@@ -1,0 +1,90 @@
+import {
+  createRateLimiter,
+  databaseStore,
+  hashIdentifier,
+  type LockoutSettings,
+  memoryStore,
+  type RateLimitRuleSettings,
+  type RateLimitStore,
+  type RateLimitSubject,
+} from "../../shared/rate-limit.js";
+
+export type { LockoutSettings, RateLimitRuleSettings, RateLimitStore } from "../../shared/rate-limit.js";
+export { databaseStore, memoryStore };
+
+/** The actions that are rate limited. */
+export type RateLimitBucket = "sign-in" | "register" | "email" | "confirm" | "change-password" | "reauthenticate";
+
+/**
+ * @internal Whose failures a password attempt counts toward: every client that is not a known
+ * device of this account shares the account's lock; a known device (OWASP "device cookies") has a
+ * lock of its own, so failures an attacker causes elsewhere never lock the owner's browser out.
+ */
+export interface LockoutSubject {
+  /** The normalised email (or, for an account without one, its user id). */
+  account: string;
+  /** The nonce of a valid device cookie issued to this account, when the request carries one. */
+  device?: string | null | undefined;
+}
+
+/** @internal What {@link Limiter.reserveAttempt} decided. */
+export interface AttemptReservation {
+  allowed: boolean;
+  /** Seconds until the lock ends, when not allowed. */
+  retryAfter: number;
+}
+
+/** @internal Rate limits and the lockout over one store. */
+export interface Limiter {
+  /** Counts one attempt per IP and per account; throws RateLimitError when either is over its limit. */
+  enforce(bucket: RateLimitBucket, rule: RateLimitRuleSettings, who: RateLimitSubject): Promise<void>;
+  /**
+   * Counts a password attempt before the password is checked (atomically: a burst of attempts can
+   * never check more than the threshold). Not allowed while the subject is locked.
+   */
+  reserveAttempt(subject: LockoutSubject): Promise<AttemptReservation>;
+  /** The right password: forgets the subject's failures (and so its lock). */
+  attemptSucceeded(subject: LockoutSubject): Promise<void>;
+  /** Seconds until the account-wide lock (of unknown devices) ends, or 0. */
+  lockedFor(account: string): Promise<number>;
+  /** Lifts the account-wide lock: the owner proved the mailbox (password reset, sign-in link). */
+  clearLockout(account: string): Promise<void>;
+  prune(): Promise<number>;
+}
+
+/** @internal The lockout row of a subject: the account's (unknown devices), or the device's own. */
+function lockKey(subject: LockoutSubject): string {
+  return subject.device
+    ? `lockout:device:${hashIdentifier(`${subject.account}\u0000${subject.device}`)}`
+    : `lockout:${hashIdentifier(subject.account)}`;
+}
+
+/** @internal */
+export function createLimiter(store: RateLimitStore, options: { enabled: boolean; lockout: LockoutSettings }): Limiter {
+  const { lockout } = options;
+  const counters = createRateLimiter(store, { enabled: options.enabled });
+  return {
+    enforce: (bucket, rule, who) => counters.enforce(bucket, rule, who),
+    async reserveAttempt(subject) {
+      if (!lockout.enabled) return { allowed: true, retryAfter: 0 };
+      const now = Date.now();
+      const { allowed, lockedUntil } = await store.reserve(lockKey(subject), lockout, now);
+      return { allowed, retryAfter: allowed ? 0 : Math.max(1, Math.ceil((lockedUntil - now) / 1000)) };
+    },
+    async attemptSucceeded(subject) {
+      if (!lockout.enabled) return;
+      await store.clear(lockKey(subject));
+    },
+    async lockedFor(account) {
+      if (!lockout.enabled) return 0;
+      const now = Date.now();
+      const until = await store.lockedUntil(lockKey({ account }), now);
+      return until > now ? Math.ceil((until - now) / 1000) : 0;
+    },
+    async clearLockout(account) {
+      if (!lockout.enabled) return;
+      await store.clear(lockKey({ account }));
+    },
+    prune: () => counters.prune(),
+  };
+}

@@ -1,0 +1,114 @@
+import { and, eq, sql } from "drizzle-orm";
+import {
+  AccountLockedError,
+  EmailNotVerifiedError,
+  InvalidCredentialsError,
+  isTetrastackError,
+  type TetrastackError,
+} from "../../shared/errors.js";
+import { parseEmail } from "../accounts/email.js";
+import type { AuthContext } from "../context.js";
+import { isSecureRequest } from "../session/cookies.js";
+import type { AuthUser } from "../tables.js";
+import { credentialsAccountOf } from "./credentials-row.js";
+import { burnPasswordHash, hashPassword, needsRehash, parsePasswordHash, verifyPassword } from "./hash.js";
+import { parseSignInPassword } from "./policy.js";
+import { verifyUnderLockout } from "./verify.js";
+
+/** Why a credentials sign-in failed: the `code` of `CredentialsSigninError`, safe to show. */
+export type SignInErrorCode = "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "EMAIL_NOT_VERIFIED";
+
+/** @internal How an email + password sign-in ended. */
+export type SignInOutcome =
+  | { ok: true; user: AuthUser }
+  | { ok: false; code: SignInErrorCode; retryAfter?: number; cause: TetrastackError };
+
+/**
+ * @internal Checks an email and password for sign-in. Every path that can fail after validation
+ * costs one scrypt derivation, and every failure is the same code, so neither the answer nor its
+ * timing says whether the email exists. Auth.js's Credentials provider (`authjs/credentials.ts`)
+ * turns a failure into its `CredentialsSignin` error.
+ */
+export function createPasswordSignIn(
+  ctx: AuthContext,
+  options: { requireEmailVerification: boolean },
+): (credentials: Partial<Record<string, unknown>> | undefined, request: Request) => Promise<SignInOutcome> {
+  const { db, tables, limiter } = ctx;
+  const lookup = db
+    .select({ user: tables.users, accountId: tables.accounts.id, passwordHash: tables.accounts.passwordHash })
+    .from(tables.users)
+    .innerJoin(tables.accounts, credentialsAccountOf(tables.accounts, tables.users.id))
+    .where(eq(tables.users.email, sql.placeholder("email")))
+    .limit(1)
+    .prepare();
+  const invalid = (): SignInOutcome => ({
+    ok: false,
+    code: "INVALID_CREDENTIALS",
+    cause: new InvalidCredentialsError("Invalid email or password."),
+  });
+
+  return async function signInWithPassword(credentials, request) {
+    const email = parseEmail(credentials?.email);
+    const password = parseSignInPassword(credentials?.password, ctx.settings.password);
+    // Malformed input fails before anything is counted or hashed: its shape is no secret, and an
+    // attempt that costs us nothing must not spend anyone's budget (10 empty passwords used to
+    // lock an account out for five minutes).
+    if (!email || password === null) return invalid();
+
+    const device = ctx.knownDevices?.find(request.headers.get("cookie"), isSecureRequest(request), email) ?? null;
+    try {
+      // A known device of this account has a budget of its own and no per-IP count, so nobody
+      // else can spend it; everything else shares the account's budget and is counted per IP.
+      await limiter.enforce(
+        "sign-in",
+        ctx.settings.rateLimit.signIn,
+        device
+          ? { ip: null, account: `${email}\u0000device\u0000${device}` }
+          : { ip: ctx.clientIP(request.headers), account: email },
+      );
+    } catch (error) {
+      if (!isTetrastackError(error, "RATE_LIMITED")) throw error;
+      return { ok: false, code: "RATE_LIMITED", retryAfter: error.retryAfter, cause: error };
+    }
+
+    const row = await lookup.get({ email });
+    const stored = row?.passwordHash;
+    if (stored && !parsePasswordHash(stored)) {
+      // A corrupt row, or parameters that would make one check throw or cost a gigabyte: counted
+      // as a failed sign-in like a wrong password, and said in the log without the hash.
+      ctx.logger.warn(
+        "a stored password hash is malformed or outside the accepted scrypt parameters; the sign-in fails",
+      );
+    }
+    const outcome = await verifyUnderLockout(limiter, { account: email, device }, () =>
+      stored ? verifyPassword(password, stored) : burnPasswordHash(password, ctx.settings.password.scrypt),
+    );
+    if (outcome.status === "locked") {
+      const cause = new AccountLockedError("Account temporarily locked.", { retryAfter: outcome.retryAfter });
+      return { ok: false, code: "ACCOUNT_LOCKED", retryAfter: outcome.retryAfter, cause };
+    }
+    if (outcome.status === "invalid" || !row || !stored) return invalid();
+    // Only after the right password: the code tells nobody else that the account exists.
+    if (options.requireEmailVerification && !row.user.emailVerified) {
+      const cause = new EmailNotVerifiedError("Verify your email address before signing in.");
+      return { ok: false, code: "EMAIL_NOT_VERIFIED", cause };
+    }
+    // The response marks this browser a known device of the account (see limits/known-devices.ts).
+    await ctx.caller.markKnownDevice(email);
+
+    const { scrypt } = ctx.settings.password;
+    if (needsRehash(stored, scrypt)) {
+      try {
+        const upgraded = await hashPassword(password, scrypt);
+        // Only if the hash is still the one verified: a concurrent password change wins.
+        await db
+          .update(tables.accounts)
+          .set({ passwordHash: upgraded })
+          .where(and(eq(tables.accounts.id, row.accountId), eq(tables.accounts.passwordHash, stored)));
+      } catch (error) {
+        ctx.logger.warn("could not upgrade a password hash; keeping the old one", error);
+      }
+    }
+    return { ok: true, user: row.user };
+  };
+}

@@ -1,0 +1,223 @@
+import { and, eq, getTableColumns, inArray, lt, ne, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { deleteInBatches } from "../../shared/batches.js";
+import type { AuthDatabase, AuthTables } from "../tables.js";
+import { hashSessionToken, isRandomToken } from "./token.js";
+
+/** One of a user's sessions, as shown on a "where you're signed in" page. Never includes the token. */
+export interface SessionInfo {
+  /** The session row id: pass it to `revokeSession`. */
+  id: string;
+  /** When the user signed in. */
+  createdAt: Date;
+  /** When the session last slid forward (accurate to `session.updateAge`, 1 day by default). */
+  lastActiveAt: Date;
+  /** When it expires if unused. */
+  expires: Date;
+  /** Client address at sign-in, if known. */
+  ipAddress: string | null;
+  /** `User-Agent` at sign-in, if known. */
+  userAgent: string | null;
+}
+
+type SessionRow = AuthTables["sessions"]["$inferSelect"];
+type UserRow = AuthTables["users"]["$inferSelect"];
+
+/**
+ * @internal A session as the hot path loads it: with the cookie's token, not the stored hash, and
+ * without the columns no request needs (`ipAddress`, `userAgent`: see `list`).
+ */
+export type ResolvedSessionRow = Pick<
+  SessionRow,
+  "sessionToken" | "id" | "userId" | "expires" | "createdAt" | "updatedAt"
+>;
+
+/** @internal What a session token resolves to. */
+export interface SessionAndUser {
+  session: ResolvedSessionRow;
+  user: UserRow;
+}
+
+/** @internal What {@link SessionStore.resolve} found. */
+export interface ResolvedSession extends SessionAndUser {
+  /** The new expiry when this call slid the session forward. */
+  refreshedTo?: Date;
+}
+
+/** @internal Session rows by token hash: the adapter's session methods and the fast path share these. */
+export interface SessionStore {
+  find(token: string): Promise<SessionAndUser | null>;
+  /** Auth.js's rules exactly: expired → deleted and null; due → expiry pushed to now + maxAge. */
+  resolve(token: string, settings: { maxAge: number; updateAge: number }): Promise<ResolvedSession | null>;
+  create(data: {
+    sessionToken: string;
+    userId: string;
+    expires: Date;
+    ipAddress?: string | null;
+    userAgent?: string | null;
+  }): Promise<SessionRow>;
+  update(token: string, expires: Date): Promise<SessionRow | null>;
+  delete(token: string): Promise<SessionRow | null>;
+  list(userId: string): Promise<SessionInfo[]>;
+  revoke(userId: string, sessionId: string): Promise<boolean>;
+  revokeOthers(userId: string, keepSessionId: string): Promise<number>;
+  revokeAll(userId: string): Promise<number>;
+  /**
+   * The statement that ends every session of the user but `keep`, for a flow's batch (it returns
+   * the ids of the sessions it ended).
+   */
+  revokeStatement(userId: string, keep: string | null): RevokeStatement;
+  pruneExpired(): Promise<number>;
+}
+
+/** @internal A DELETE … RETURNING of session ids, to run inside a flow's batch. */
+export type RevokeStatement = BatchItem<"sqlite"> & PromiseLike<{ id: string }[]>;
+
+/** @internal */
+export function createSessionStore(db: AuthDatabase, tables: Pick<AuthTables, "sessions" | "users">): SessionStore {
+  const { sessions, users } = tables;
+  // One indexed point query (unique token hash, then the users primary key), built once. The user
+  // row comes back as one json_object column: @libsql/client describes every result column on
+  // every call, and that cost, not SQLite, dominated the lookup (bench/RESULTS.md). Every column
+  // of the (possibly extended) users table is included, so custom columns such as `role` still
+  // reach the callbacks, decoded by each column's own driver mapping.
+  const userColumns = Object.entries(getTableColumns(users));
+  const userJSON = sql<string>`json_object(${sql.join(
+    userColumns.map(([key, column]) => sql`${sql.raw(`'${key}'`)}, ${column}`),
+    sql`, `,
+  )})`;
+  const byHash = db
+    .select({
+      id: sessions.id,
+      userId: sessions.userId,
+      expires: sessions.expires,
+      createdAt: sessions.createdAt,
+      updatedAt: sessions.updatedAt,
+      user: userJSON,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.sessionToken, sql.placeholder("hash")))
+    .limit(1)
+    .prepare();
+  const decodeUser = (json: string): UserRow => {
+    const raw = JSON.parse(json) as Record<string, unknown>;
+    const user: Record<string, unknown> = {};
+    for (const [key, column] of userColumns) {
+      const value = raw[key];
+      user[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return user as UserRow;
+  };
+  const deleteByHash = db
+    .delete(sessions)
+    .where(eq(sessions.sessionToken, sql.placeholder("hash")))
+    .returning()
+    .prepare();
+
+  const withToken = (row: SessionRow, token: string): SessionRow => ({ ...row, sessionToken: token });
+  const revokeStatement = (userId: string, keep: string | null): RevokeStatement =>
+    db
+      .delete(sessions)
+      .where(keep ? and(eq(sessions.userId, userId), ne(sessions.id, keep)) : eq(sessions.userId, userId))
+      .returning({ id: sessions.id });
+
+  async function find(token: string): Promise<SessionAndUser | null> {
+    if (!isRandomToken(token)) return null;
+    const row = await byHash.get({ hash: hashSessionToken(token) });
+    if (!row) return null;
+    const { user, ...session } = row;
+    return { session: { ...session, sessionToken: token }, user: decodeUser(user) };
+  }
+
+  async function update(token: string, expires: Date): Promise<SessionRow | null> {
+    const [row] = await db
+      .update(sessions)
+      .set({ expires })
+      .where(eq(sessions.sessionToken, hashSessionToken(token)))
+      .returning();
+    return row ? withToken(row, token) : null;
+  }
+
+  async function remove(token: string): Promise<SessionRow | null> {
+    const [row] = await deleteByHash.all({ hash: hashSessionToken(token) });
+    return row ? withToken(row, token) : null;
+  }
+
+  return {
+    find,
+    update,
+    delete: remove,
+    async resolve(token, { maxAge, updateAge }) {
+      // Mirrors @auth/core lib/actions/session.ts (database branch) so that getSession() and
+      // auth() agree on every cookie: same expiry test, same refresh threshold, same new expiry.
+      const found = await find(token);
+      if (!found) return null;
+      if (found.session.expires.valueOf() < Date.now()) {
+        await remove(token);
+        return null;
+      }
+      const dueAt = found.session.expires.valueOf() - maxAge * 1000 + updateAge * 1000;
+      if (dueAt <= Date.now()) {
+        const refreshedTo = new Date(Date.now() + maxAge * 1000);
+        await update(token, refreshedTo);
+        return { ...found, refreshedTo };
+      }
+      return found;
+    },
+    async create(data) {
+      const [row] = await db
+        .insert(sessions)
+        .values({
+          sessionToken: hashSessionToken(data.sessionToken),
+          userId: data.userId,
+          expires: data.expires,
+          ipAddress: data.ipAddress ?? null,
+          userAgent: data.userAgent ?? null,
+        })
+        .returning();
+      if (!row) throw new Error("createSession: the insert returned no row");
+      return withToken(row, data.sessionToken);
+    },
+    async list(userId) {
+      const rows = await db
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.userId, userId), sql`${sessions.expires} >= ${Date.now()}`))
+        .orderBy(sessions.createdAt);
+      return rows.map((row) => ({
+        id: row.id,
+        createdAt: row.createdAt,
+        lastActiveAt: row.updatedAt,
+        expires: row.expires,
+        ipAddress: row.ipAddress,
+        userAgent: row.userAgent,
+      }));
+    },
+    async revoke(userId, sessionId) {
+      const deleted = await db
+        .delete(sessions)
+        .where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)))
+        .returning({ id: sessions.id });
+      return deleted.length > 0;
+    },
+    async revokeOthers(userId, keepSessionId) {
+      return (await revokeStatement(userId, keepSessionId)).length;
+    },
+    async revokeAll(userId) {
+      return (await revokeStatement(userId, null)).length;
+    },
+    revokeStatement,
+    pruneExpired() {
+      return deleteInBatches(async (limit) => {
+        const expired = db
+          .select({ token: sessions.sessionToken })
+          .from(sessions)
+          .where(lt(sessions.expires, new Date()))
+          .limit(limit);
+        const result = await db.delete(sessions).where(inArray(sessions.sessionToken, expired)).run();
+        return result.rowsAffected;
+      });
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * @internal The one module of the package that reads `process.env`. Each value is read when it is
+ * asked for, not at import, so tests and `next build` (which sets `NEXT_PHASE`) see the
+ * environment of the moment.
+ */
+export const env = {
+  /** `AUTH_SECRET` (Auth.js's name), else `NEXTAUTH_SECRET` (v4's). */
+  authSecret(): string | undefined {
+    return process.env.AUTH_SECRET || process.env.NEXTAUTH_SECRET || undefined;
+  },
+  /** `AUTH_URL`, else `NEXTAUTH_URL`: the app's public URL, when set. */
+  authURL(): string | undefined {
+    return process.env.AUTH_URL || process.env.NEXTAUTH_URL || undefined;
+  },
+  /** The `R2_*` variable of `/uploads`. */
+  r2(name: "R2_ACCOUNT_ID" | "R2_ACCESS_KEY_ID" | "R2_SECRET_ACCESS_KEY" | "R2_BUCKET"): string | undefined {
+    return process.env[name] || undefined;
+  },
+  /** The variables that name the hosting platform, for the client-address default. */
+  platform(): { vercel: boolean; netlify: boolean; fly: boolean } {
+    return {
+      vercel: process.env.VERCEL === "1",
+      netlify: process.env.NETLIFY === "true",
+      fly: Boolean(process.env.FLY_APP_NAME),
+    };
+  },
+  /** `next build`, which runs with NODE_ENV=production but without runtime secrets. */
+  isBuildPhase(): boolean {
+    return process.env.NEXT_PHASE === "phase-production-build";
+  },
+  /**
+   * Production, but not `next build`: the server that serves requests validates again when it
+   * loads the module, with its runtime secrets.
+   */
+  isProduction(): boolean {
+    return process.env.NODE_ENV === "production" && !env.isBuildPhase();
+  },
+} as const;
