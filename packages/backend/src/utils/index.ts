@@ -7,6 +7,7 @@
 export {
   ConfigError,
   ConflictError,
+  DatabaseBusyError,
   type ErrorClassByCode,
   type ErrorCode,
   type ErrorIssue,
