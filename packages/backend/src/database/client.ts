@@ -94,8 +94,9 @@ export function createDatabase<TSchema extends Record<string, unknown> = typeof 
   const { url, authToken, busyTimeoutMs } = parseOptions(
     databaseOptionsSchema,
     {
-      url: options.url || undefined,
-      authToken: options.authToken || undefined,
+      // An empty string is what an unset environment variable often gives: the same as no value.
+      url: options.url === "" ? undefined : options.url,
+      authToken: options.authToken === "" ? undefined : options.authToken,
       busyTimeoutMs: options.busyTimeoutMs,
     },
     "createDatabase",

@@ -49,7 +49,9 @@ export abstract class TetrastackError<C extends ErrorCode = ErrorCode> extends E
   readonly [brand] = true;
 
   constructor(message: string, options?: TetrastackErrorOptions) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    const cause = typeof options === "object" && options !== null ? options.cause : undefined;
+    // Error() would throw on a symbol or an object without toString: an error must always construct.
+    super(typeof message === "string" ? message : "", cause === undefined ? undefined : { cause });
     this.name = new.target.name;
   }
 
@@ -68,7 +70,7 @@ export class ConfigError extends TetrastackError<"CONFIG_INVALID"> {
 
   constructor(message: string, options?: TetrastackErrorOptions & { issues?: readonly ErrorIssue[] }) {
     super(message, options);
-    this.issues = options?.issues ?? [];
+    this.issues = Array.isArray(options?.issues) ? options.issues : [];
   }
 }
 
@@ -81,7 +83,7 @@ export class ValidationError extends TetrastackError<"VALIDATION_FAILED"> {
 
   constructor(message: string, options?: TetrastackErrorOptions & { issues?: readonly ErrorIssue[] }) {
     super(message, options);
-    this.issues = options?.issues ?? [];
+    this.issues = Array.isArray(options?.issues) ? options.issues : [];
   }
 
   override toJSON(): { name: string; code: "VALIDATION_FAILED"; message: string; issues: readonly ErrorIssue[] } {
