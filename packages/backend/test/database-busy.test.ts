@@ -6,11 +6,15 @@
  * The lock is held by a real second `node` process (raw `@libsql/client`, `BEGIN IMMEDIATE`).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClient } from "@libsql/client";
 import { eq, sql } from "drizzle-orm";
+import { integer, sqliteTable } from "drizzle-orm/sqlite-core";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   accounts,
@@ -263,6 +267,58 @@ describe("createDatabase: a file locked by another process", () => {
     expect(performance.now() - started).toBeLessThan(200);
     expectBusy(error, 1);
     await released;
+  });
+});
+
+describe("createDatabase: many operations of one process at once", () => {
+  it("queues a burst of writes and reads without running out of connections", async () => {
+    const { db, url } = await lockableDatabase();
+    // Right after creation, before WAL is confirmed, reads also go through read transactions.
+    const fresh = createDatabase({ url });
+    cleanups.push(() => fresh.$client.close());
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 200 }, (_, i) => db.insert(users).values({ email: `burst${i}@example.com` })),
+      ...Array.from({ length: 200 }, () => fresh.select().from(users).limit(1)),
+    ]);
+    expect(outcomes.filter((outcome) => outcome.status === "rejected")).toEqual([]);
+    expect(await committedEmails(url)).toHaveLength(200);
+  });
+});
+
+describe("createDatabase: a file that stays in rollback-journal mode", () => {
+  const items = sqliteTable("items", { x: integer("x") });
+
+  it("reads while another process holds the lock, and commits writes around its own readers", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tetrastack-journal-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const url = `file:${join(dir, "journal.db")}`;
+    const setup = createClient({ url });
+    await setup.executeMultiple("CREATE TABLE items (x integer); CREATE TABLE lock_holder (at integer);");
+    setup.close();
+
+    // Held past busyTimeoutMs, the lock keeps createDatabase from switching the file to WAL.
+    const { released } = await holdWriteLock(url, 1200);
+    const db = createDatabase({ url, busyTimeoutMs: 300 });
+    cleanups.push(() => db.$client.close());
+    const { result, stallMs } = await worstStall(async () => {
+      const reads = await Promise.all(Array.from({ length: 20 }, () => db.select().from(items)));
+      const write = await rejection(db.insert(items).values({ x: 0 }));
+      return { reads, write };
+    });
+    expect(result.reads.every((rows) => rows.length === 0)).toBe(true);
+    expectBusy(result.write, 1);
+    expect(stallMs).toBeLessThan(MAX_STALL_MS);
+    await released;
+
+    expect(await db.get(sql`PRAGMA journal_mode`)).toEqual({ journal_mode: "delete" });
+    // Writers' COMMITs need the readers' locks gone: they wait for them instead of failing.
+    await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => db.insert(items).values({ x: i + 1 })),
+      ...Array.from({ length: 30 }, () => db.select().from(items)),
+    ]);
+    const check = createClient({ url });
+    cleanups.push(() => check.close());
+    expect((await check.execute("SELECT count(*) AS n FROM items")).rows[0]?.n).toBe(10);
   });
 });
 

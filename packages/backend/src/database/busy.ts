@@ -35,33 +35,98 @@ const OUTSIDE_TRANSACTION = new Set([
   "RELEASE",
 ]);
 
+/** What a write transaction runs around its statements: before BEGIN IMMEDIATE, for COMMIT, on failure. */
+interface WriteSteps {
+  setup: string;
+  finish: string;
+  abort: string;
+}
+
 /** Foreign keys are libSQL's default, and re-set on every write connection in case `migrate` left them off. */
-const WRITE_STEPS = { setup: "PRAGMA foreign_keys = ON; ", finish: "COMMIT", abort: "ROLLBACK" };
+const WRITE_STEPS: WriteSteps = { setup: "PRAGMA foreign_keys = ON; ", finish: "COMMIT", abort: "ROLLBACK" };
 /** What libSQL's `client.migrate` does: foreign keys off around the transaction (a no-op inside one). */
-const MIGRATE_STEPS = {
+const MIGRATE_STEPS: WriteSteps = {
   setup: "PRAGMA foreign_keys = OFF; ",
   finish: "COMMIT; PRAGMA foreign_keys = ON",
   abort: "ROLLBACK; PRAGMA foreign_keys = ON",
 };
 
+/** Read transactions one client may hold at once (of libSQL's 20 connections), when reads need one. */
+const READ_PERMITS = 8;
+
+/** @internal When an operation must give up waiting: `ms` after it started. */
+export interface Deadline {
+  ms: number;
+  until: number;
+}
+
+/** @internal A deadline `ms` from now. */
+export function deadlineIn(ms: number): Deadline {
+  return { ms, until: performance.now() + ms };
+}
+
 /**
  * @internal Runs `attempt` until it does not fail with `SQLITE_BUSY`, pausing (timers, so the
- * event loop keeps serving) with exponential backoff and jitter, for at most `deadlineMs` in all;
- * then throws a {@link DatabaseBusyError}. Only for an attempt that a BUSY undoes whole, so
- * repeating it from the start can never apply anything twice.
+ * event loop keeps serving) with exponential backoff and jitter, until `deadline`; then throws a
+ * {@link DatabaseBusyError}. Only for an attempt that a BUSY undoes whole, so repeating it from
+ * the start can never apply anything twice.
  */
-export async function retryWhileBusy<T>(attempt: () => Promise<T>, deadlineMs: number): Promise<T> {
-  const started = performance.now();
+export async function retryWhileBusy<T>(attempt: () => Promise<T>, deadline: Deadline): Promise<T> {
   for (let round = 0; ; round++) {
     try {
       return await attempt();
     } catch (error) {
       if (!isSqliteBusy(error)) throw error;
-      const remaining = deadlineMs - (performance.now() - started);
-      if (remaining <= 0) throw lockTimeout(error, deadlineMs);
+      const remaining = deadline.until - performance.now();
+      if (remaining <= 0) throw lockTimeout(error, deadline.ms);
       await sleep(Math.min(remaining, backoff(round)));
     }
   }
+}
+
+/** Permits handed out first come, first served; a waiter gives up with a DatabaseBusyError at its deadline. */
+interface Gate {
+  enter(deadline: Deadline): Promise<() => void>;
+}
+
+function createGate(permits: number): Gate {
+  let free = permits;
+  const waiting: (() => void)[] = [];
+  const leave = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  const once = (): (() => void) => {
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      leave();
+    };
+  };
+  return {
+    enter(deadline) {
+      if (free > 0) {
+        free--;
+        return Promise.resolve(once());
+      }
+      return new Promise((resolve, reject) => {
+        const admit = (): void => {
+          clearTimeout(timer);
+          resolve(once());
+        };
+        const timer = setTimeout(
+          () => {
+            waiting.splice(waiting.indexOf(admit), 1);
+            reject(lockTimeout(undefined, deadline.ms));
+          },
+          Math.max(0, deadline.until - performance.now()),
+        );
+        waiting.push(admit);
+      });
+    },
+  };
 }
 
 /**
@@ -78,6 +143,10 @@ export async function retryWhileBusy<T>(attempt: () => Promise<T>, deadlineMs: n
  * (they cannot meet BUSY in WAL mode), and COMMIT is also run, and retried, through
  * `executeMultiple`.
  *
+ * - The writers of this client queue in JavaScript, one at a time (as libSQL's synchronous calls
+ *   used to serialize them), so they never race each other for SQLite's lock nor hold more than
+ *   one pooled connection; only another process (or another client) makes them retry.
+ *   `busyTimeoutMs` bounds the whole wait, queue included.
  * - A write statement (anything but SELECT/VALUES/EXPLAIN and the statements that cannot run in a
  *   transaction) and a `batch` that writes run in one such write transaction: all or nothing, as
  *   `batch` always was; a BUSY before the lock is taken means nothing has run.
@@ -90,81 +159,100 @@ export async function retryWhileBusy<T>(attempt: () => Promise<T>, deadlineMs: n
  *   the caller's, so only the caller can run them again.
  * - Reads run directly once the file is known to be in WAL mode (a WAL reader never waits for the
  *   writer); before that, or when WAL could not be set, in a `"read"` transaction whose read lock
- *   is taken the same way. `transaction("read")` always does so.
+ *   is taken the same way (at most {@link READ_PERMITS} at once). `transaction("read")` always does so.
  * - `migrate` (Drizzle's migrator) turns foreign keys off around its write transaction, as libSQL's
  *   own does; every other write transaction turns them back on first.
  * - `executeMultiple` and the statements that cannot run in a transaction (PRAGMA, VACUUM…) run
- *   directly, not retried but for BUSY at the first attempt of the latter; a BUSY from
- *   `executeMultiple` becomes a {@link DatabaseBusyError} at once, since its statements commit
- *   one by one and some may have run.
+ *   directly, retried on BUSY but not queued; a BUSY from `executeMultiple` becomes a
+ *   {@link DatabaseBusyError} at once, since its statements commit one by one and some may have run.
  */
 export function withBusyRetry(client: Client, deadlineMs: number): Client {
-  const retry = <T>(attempt: () => Promise<T>): Promise<T> => retryWhileBusy(attempt, deadlineMs);
+  const writers = createGate(1);
+  const readers = createGate(READ_PERMITS);
   // Known WAL: reads need no lock the writer holds, so they can skip the read transaction.
   let wal = false;
 
-  async function openWithLock(setup: string): Promise<Transaction> {
-    return retry(async () => {
-      // BEGIN DEFERRED takes no lock, so it cannot meet BUSY; the lock is then taken by exec.
-      const tx = await client.transaction("deferred");
-      try {
-        await tx.executeMultiple(`COMMIT; ${setup}BEGIN IMMEDIATE`);
-        return tx;
-      } catch (error) {
-        tx.close();
-        throw error;
-      }
-    });
+  /** A write transaction holding SQLite's lock, and the permit of this client's write queue. */
+  async function openWithLock(setup: string, deadline: Deadline): Promise<{ tx: Transaction; leave: () => void }> {
+    const leave = await writers.enter(deadline);
+    try {
+      const tx = await retryWhileBusy(async () => {
+        // BEGIN DEFERRED takes no lock, so it cannot meet BUSY; the lock is then taken by exec.
+        const opened = await client.transaction("deferred");
+        try {
+          await opened.executeMultiple(`COMMIT; ${setup}BEGIN IMMEDIATE`);
+          return opened;
+        } catch (error) {
+          opened.close();
+          throw error;
+        }
+      }, deadline);
+      return { tx, leave };
+    } catch (error) {
+      leave();
+      throw error;
+    }
   }
 
-  async function openForRead(): Promise<Transaction> {
-    return retry(async () => {
-      const tx = await client.transaction("read");
-      try {
-        await tx.executeMultiple(READ_PROBE);
-        return tx;
-      } catch (error) {
-        tx.close();
-        throw error;
-      }
-    });
+  async function openForRead(deadline: Deadline): Promise<{ tx: Transaction; leave: () => void }> {
+    const leave = await readers.enter(deadline);
+    try {
+      const tx = await retryWhileBusy(async () => {
+        const opened = await client.transaction("read");
+        try {
+          await opened.executeMultiple(READ_PROBE);
+          return opened;
+        } catch (error) {
+          opened.close();
+          throw error;
+        }
+      }, deadline);
+      return { tx, leave };
+    } catch (error) {
+      leave();
+      throw error;
+    }
   }
 
   /** COMMITs (retrying: COMMIT is the one statement SQLite allows to repeat after BUSY), then hands the connection back. */
   async function commit(tx: Transaction, statements = "COMMIT"): Promise<void> {
     try {
-      await retry(() => tx.executeMultiple(statements));
+      await retryWhileBusy(() => tx.executeMultiple(statements), deadlineIn(deadlineMs));
     } finally {
       // After a COMMIT that failed for good, this rolls back: nothing half-written.
       tx.close();
     }
   }
 
-  async function write<T>(
-    run: (tx: Transaction) => Promise<T>,
-    steps: { setup: string; finish: string; abort: string } = WRITE_STEPS,
-  ): Promise<T> {
-    const tx = await openWithLock(steps.setup);
-    let result: T;
+  async function write<T>(run: (tx: Transaction) => Promise<T>, steps: WriteSteps = WRITE_STEPS): Promise<T> {
+    const { tx, leave } = await openWithLock(steps.setup, deadlineIn(deadlineMs));
     try {
-      result = await run(tx);
-    } catch (error) {
-      await tx.executeMultiple(steps.abort).catch(() => undefined);
-      tx.close();
-      throw asBusyError(error);
+      let result: T;
+      try {
+        result = await run(tx);
+      } catch (error) {
+        await tx.executeMultiple(steps.abort).catch(() => undefined);
+        tx.close();
+        throw asBusyError(error);
+      }
+      await commit(tx, steps.finish);
+      return result;
+    } finally {
+      leave();
     }
-    await commit(tx, steps.finish);
-    return result;
   }
 
   async function read<T>(run: (tx: Transaction) => Promise<T>): Promise<T> {
-    const tx = await openForRead();
+    const { tx, leave } = await openForRead(deadlineIn(deadlineMs));
     try {
       return await run(tx);
     } finally {
       tx.close();
+      leave();
     }
   }
+
+  const retry = <T>(attempt: () => Promise<T>): Promise<T> => retryWhileBusy(attempt, deadlineIn(deadlineMs));
 
   function execute(stmtOrSql: InStatement, args?: InArgs): Promise<ResultSet> {
     const stmt = typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
@@ -185,8 +273,12 @@ export function withBusyRetry(client: Client, deadlineMs: number): Client {
     },
     migrate: (stmts) => write((tx) => tx.batch(stmts), MIGRATE_STEPS),
     transaction: async (mode?: TransactionMode) => {
-      if (mode === "read") return guard(await openForRead(), (tx) => tx.commit());
-      return guard(await openWithLock(WRITE_STEPS.setup), (tx) => commit(tx));
+      if (mode === "read") {
+        const { tx, leave } = await openForRead(deadlineIn(deadlineMs));
+        return guard(tx, leave, () => tx.commit());
+      }
+      const { tx, leave } = await openWithLock(WRITE_STEPS.setup, deadlineIn(deadlineMs));
+      return guard(tx, leave, () => commit(tx));
     },
     executeMultiple: (sql) => client.executeMultiple(sql).catch(rethrowBusy),
     sync: () => client.sync(),
@@ -213,16 +305,17 @@ export function withBusyRetry(client: Client, deadlineMs: number): Client {
 }
 
 /**
- * A transaction that rolls itself back on BUSY and says so with a DatabaseBusyError, and whose
- * commit is `commitTx`; see {@link withBusyRetry}.
+ * A transaction that rolls itself back on BUSY and says so with a DatabaseBusyError, whose commit
+ * is `commitTx`, and that gives its queue permit back (`leave`) however it ends.
  */
-function guard(tx: Transaction, commitTx: (tx: Transaction) => Promise<void>): Transaction {
+function guard(tx: Transaction, leave: () => void, commitTx: () => Promise<void>): Transaction {
   async function run<T>(step: () => Promise<T>): Promise<T> {
     try {
       return await step();
     } catch (error) {
       if (!isSqliteBusy(error)) throw error;
       tx.close();
+      leave();
       throw new DatabaseBusyError(
         "The database is busy: a statement of this transaction could not get its lock. " +
           "The transaction was rolled back; run it again.",
@@ -230,13 +323,26 @@ function guard(tx: Transaction, commitTx: (tx: Transaction) => Promise<void>): T
       );
     }
   }
+  async function end(finish: () => Promise<void>): Promise<void> {
+    try {
+      await finish();
+    } finally {
+      leave();
+    }
+  }
   return {
     execute: (stmt) => run(() => tx.execute(stmt)),
     batch: (stmts) => run(() => tx.batch(stmts)),
     executeMultiple: (sql) => run(() => tx.executeMultiple(sql)),
-    commit: () => commitTx(tx),
-    rollback: () => tx.rollback(),
-    close: () => tx.close(),
+    commit: () => end(commitTx),
+    rollback: () => end(() => tx.rollback()),
+    close: () => {
+      try {
+        tx.close();
+      } finally {
+        leave();
+      }
+    },
     get closed() {
       return tx.closed;
     },
