@@ -16,6 +16,7 @@ export {
   AccountLockedError,
   ConfigError,
   ConflictError,
+  DatabaseBusyError,
   EmailNotVerifiedError,
   type ErrorClassByCode,
   type ErrorCode,

@@ -3,7 +3,9 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as z from "zod";
 import { ConfigError } from "../shared/errors.js";
 import { parseOptions } from "../shared/validate.js";
+import { ENGINE_BUSY_TIMEOUT_MS, withBusyRetry } from "./busy.js";
 import * as packageSchema from "./schema.js";
+import { surfaceDatabaseErrors } from "./surface-errors.js";
 
 /** The schema of this package: every table and relation, ready for `createDatabase({ schema })`. */
 export const schema = packageSchema;
@@ -40,7 +42,10 @@ export type DatabaseOptions<TSchema extends Record<string, unknown> = typeof sch
       /** Token for remote libSQL servers; never needed for files. */
       authToken?: string;
       /**
-       * How long a write waits for another writer's lock before failing, for file databases.
+       * For `file:` databases, how long in all a statement, batch or transaction BEGIN waits for
+       * another writer's lock (retrying without blocking the event loop) before it rejects with a
+       * `DatabaseBusyError`. `0`: fail at the first attempt. Passed on as libSQL's `timeout` for
+       * remote URLs.
        * @default 5000
        */
       busyTimeoutMs?: number;
@@ -65,6 +70,10 @@ export type DatabaseOptions<TSchema extends Record<string, unknown> = typeof sch
  * A typed Drizzle client over `@libsql/client`. Nothing is written on creation except, for a
  * `file:` database, switching it to WAL so readers never wait for a writer.
  *
+ * For a `file:` database, a statement or batch that finds the write lock taken waits for it
+ * without blocking the event loop (retrying with backoff for up to `busyTimeoutMs`), then rejects
+ * with a {@link DatabaseBusyError}; nothing of it is written.
+ *
  * @example
  * const db = createDatabase({ url: process.env.DATABASE_URL, schema: { ...schema, ...appSchema } })
  * await migrate(db)
@@ -72,31 +81,55 @@ export type DatabaseOptions<TSchema extends Record<string, unknown> = typeof sch
 export function createDatabase<TSchema extends Record<string, unknown> = typeof schema>(
   options: DatabaseOptions<TSchema> = {},
 ): Database<TSchema> {
-  const tables = (options.schema ?? schema) as TSchema;
-  if (options.client) return drizzle(options.client, { schema: tables });
+  if (!isRecord(options)) throw optionError("options must be an object", "");
+  const tables = options.schema ?? schema;
+  if (!isRecord(tables)) throw optionError("must be an object of tables and relations", "schema");
+  if (options.client !== undefined) {
+    if (!isClient(options.client)) throw optionError("must be an @libsql/client Client", "client");
+    const extra = (["url", "authToken", "busyTimeoutMs"] as const).find((key) => options[key] !== undefined);
+    if (extra) throw optionError("pass either client or url/authToken/busyTimeoutMs, not both", extra);
+    return build(options.client, tables as TSchema);
+  }
 
   const { url, authToken, busyTimeoutMs } = parseOptions(
     databaseOptionsSchema,
     {
-      url: options.url || undefined,
-      authToken: options.authToken || undefined,
+      // An empty string is what an unset environment variable often gives: the same as no value.
+      url: options.url === "" ? undefined : options.url,
+      authToken: options.authToken === "" ? undefined : options.authToken,
       busyTimeoutMs: options.busyTimeoutMs,
     },
     "createDatabase",
   );
-  let client: Client;
+  // In-memory databases have one connection and no other process: nothing can hold their lock.
+  const file = isFileUrl(url) && !isInMemoryUrl(url);
+  let opened: Client;
   try {
-    client = createClient({ url, authToken, timeout: busyTimeoutMs });
+    // Remote URLs lock nothing here; their timeout is passed on as before.
+    opened = createClient({ url, authToken, timeout: file ? ENGINE_BUSY_TIMEOUT_MS : busyTimeoutMs });
   } catch (error) {
     // The libSQL message can echo the URL; the URL may carry a token, so it is not repeated.
-    throw new ConfigError(`createDatabase: cannot open the database (${describeUrl(url)}).`, { cause: error });
+    throw new ConfigError(`createDatabase: cannot open the database (a ${describeScheme(url)} URL).`, {
+      cause: error,
+    });
   }
-  if (isFileUrl(url)) {
-    // WAL is a property of the file, kept across connections; a failure (read-only media) only
-    // leaves SQLite in its default journal mode, so it is not fatal.
-    client.execute("PRAGMA journal_mode = WAL").catch(() => undefined);
+  // Also switches the file to WAL, so readers never wait for a writer.
+  const client = file ? withBusyRetry(opened, busyTimeoutMs) : opened;
+  return build(client, tables as TSchema);
+}
+
+function build<TSchema extends Record<string, unknown>>(client: Client, tables: TSchema): Database<TSchema> {
+  let db: Database<TSchema>;
+  try {
+    // The `{ client }` form: Drizzle would take a bare object for a config if it looked like one.
+    db = drizzle({ client, schema: tables });
+  } catch (error) {
+    throw new ConfigError("createDatabase: schema is not a valid Drizzle schema (tables and relations).", {
+      cause: error,
+      issues: [{ path: "schema", message: "is not a valid Drizzle schema" }],
+    });
   }
-  return drizzle(client, { schema: tables });
+  return surfaceDatabaseErrors(db);
 }
 
 /** @internal */
@@ -104,7 +137,28 @@ export function isFileUrl(url: string): boolean {
   return url.startsWith("file:");
 }
 
-function describeUrl(url: string): string {
-  const scheme = url.split(":", 1)[0];
-  return isFileUrl(url) ? (url.split("?", 1)[0] ?? url) : `${scheme}: URL`;
+function isInMemoryUrl(url: string): boolean {
+  return url.startsWith("file::memory:") || /[?&]mode=memory(?:&|$)/.test(url);
+}
+
+function describeScheme(url: string): string {
+  return `${url.split(":", 1)[0]}:`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isClient(value: unknown): value is Client {
+  if (typeof value !== "object" || value === null) return false;
+  const client = value as Partial<Record<keyof Client, unknown>>;
+  return (
+    typeof client.execute === "function" &&
+    typeof client.batch === "function" &&
+    typeof client.transaction === "function"
+  );
+}
+
+function optionError(message: string, path: string): ConfigError {
+  return new ConfigError(`createDatabase: ${path ? `${path}: ` : ""}${message}.`, { issues: [{ path, message }] });
 }

@@ -8,6 +8,7 @@
 export {
   ConfigError,
   ConflictError,
+  DatabaseBusyError,
   isTetrastackError,
   TetrastackError,
   ValidationError,
@@ -21,7 +22,7 @@ export {
   schema,
 } from "./client.js";
 export { id, timestamps } from "./columns.js";
-export { catchConflict, toConflictError } from "./errors.js";
+export { catchConflict, isDatabaseBusy, toConflictError, toDatabaseError } from "./errors.js";
 export {
   type MigrateOptions,
   type MigrateResult,

@@ -1,5 +1,10 @@
 import type { Client, Transaction } from "@libsql/client";
+import { ConfigError } from "../shared/errors.js";
+import { invalidArgument, isOptionsObject } from "../utils/arguments.js";
 import { migrations as packageMigrations } from "./migrations.generated.js";
+
+/** Longest `migrationsFolder` accepted (Linux's PATH_MAX). */
+const MAX_FOLDER_LENGTH = 4096;
 
 /** One migration: the statements of one drizzle-kit SQL file and its identity. */
 export interface Migration {
@@ -42,11 +47,22 @@ const APP_MIGRATIONS_TABLE = "__drizzle_migrations";
  * await migrate(db, { migrationsFolder: "./drizzle" })
  */
 export async function migrate(db: { $client: Client }, options: MigrateOptions = {}): Promise<MigrateResult> {
-  const applied = await applyMigrations(db.$client, PACKAGE_MIGRATIONS_TABLE, packageMigrations);
-  if (options.migrationsFolder) {
-    const appMigrations = await readMigrationsFolder(options.migrationsFolder);
-    applied.push(...(await applyMigrations(db.$client, APP_MIGRATIONS_TABLE, appMigrations)));
+  const client = isOptionsObject(db) ? (db as { $client?: unknown }).$client : undefined;
+  if (!isOptionsObject(client) || typeof client.transaction !== "function") {
+    invalidArgument("migrate", "db", "a database made by createDatabase");
   }
+  if (!isOptionsObject(options)) invalidArgument("migrate", "options", "an object");
+  const { migrationsFolder } = options;
+  if (
+    migrationsFolder !== undefined &&
+    (typeof migrationsFolder !== "string" || migrationsFolder.length > MAX_FOLDER_LENGTH)
+  ) {
+    invalidArgument("migrate", "migrationsFolder", "a folder path");
+  }
+  // Read before anything is applied, so a bad folder changes nothing.
+  const appMigrations = migrationsFolder ? await readMigrationsFolder(migrationsFolder) : [];
+  const applied = await applyMigrations(db.$client, PACKAGE_MIGRATIONS_TABLE, packageMigrations);
+  applied.push(...(await applyMigrations(db.$client, APP_MIGRATIONS_TABLE, appMigrations)));
   return { applied };
 }
 
@@ -93,11 +109,21 @@ async function pendingMigrations(
 async function readMigrationsFolder(folder: string): Promise<Migration[]> {
   const { readMigrationFiles } = await import("drizzle-orm/migrator");
   const { readFileSync } = await import("node:fs");
-  const journal = JSON.parse(readFileSync(`${folder}/meta/_journal.json`, "utf8")) as { entries: { tag: string }[] };
-  return readMigrationFiles({ migrationsFolder: folder }).map((meta, index) => ({
-    tag: journal.entries[index]?.tag ?? String(index),
-    hash: meta.hash,
-    createdAt: meta.folderMillis,
-    statements: meta.sql,
-  }));
+  try {
+    const journal = JSON.parse(readFileSync(`${folder}/meta/_journal.json`, "utf8")) as {
+      entries?: { tag?: unknown }[];
+    };
+    return readMigrationFiles({ migrationsFolder: folder }).map((meta, index) => ({
+      tag: String(journal.entries?.[index]?.tag ?? index),
+      hash: meta.hash,
+      createdAt: meta.folderMillis,
+      statements: meta.sql,
+    }));
+  } catch (error) {
+    // The path is the app's configuration, but is not repeated: the cause has it, for logs.
+    throw new ConfigError(
+      "migrate: cannot read migrationsFolder: it must hold drizzle-kit's meta/_journal.json and SQL files.",
+      { cause: error, issues: [{ path: "migrationsFolder", message: "cannot be read" }] },
+    );
+  }
 }

@@ -1,7 +1,8 @@
 import { type Relation, relations, sql, type TableRelationsHelpers } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { invalidArgument } from "../utils/arguments.js";
 import { uuidv7 } from "../utils/uuidv7.js";
-import { id, timestamps } from "./columns.js";
+import { checkColumnName, id, timestamps } from "./columns.js";
 
 /**
  * People who can sign in. Property names are the ones `@auth/drizzle-adapter` expects; the id is
@@ -34,6 +35,7 @@ export const users = sqliteTable(
  *   (t) => [index("notes_user_id_idx").on(t.userId)])
  */
 export function userId(name = "user_id") {
+  checkColumnName("userId", name);
   return text(name)
     .notNull()
     .references(() => users.id, { onDelete: "cascade" });
@@ -234,6 +236,8 @@ export const usersRelations = relations(users, packageUserRelations);
 export function extendUsersRelations<TExtra extends Record<string, Relation>>(
   extra: (helpers: TableRelationsHelpers<"users">) => TExtra,
 ) {
+  // Drizzle calls `extra` only later, inside createDatabase: check it now, where the mistake is.
+  if (typeof extra !== "function") invalidArgument("extendUsersRelations", "extra", "a function");
   return relations(users, (helpers) => ({ ...packageUserRelations(helpers), ...extra(helpers) }));
 }
 

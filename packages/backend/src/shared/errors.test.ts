@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   ConfigError,
   ConflictError,
+  DatabaseBusyError,
   type ErrorClassByCode,
   type ErrorCode,
   ForbiddenError,
@@ -22,6 +23,7 @@ describe("error family", () => {
     [new NotFoundError("x"), "NOT_FOUND", 404],
     [new ConflictError("x"), "CONFLICT", 409],
     [new RateLimitError("x", { retryAfter: 1.2 }), "RATE_LIMITED", 429],
+    [new DatabaseBusyError("x", { retryAfter: 4.2 }), "DATABASE_BUSY", 503],
   ] as const)("%s has a stable code, a status and its own name", (error, code, status) => {
     expect(error).toBeInstanceOf(TetrastackError);
     expect(error).toBeInstanceOf(Error);
@@ -56,6 +58,13 @@ describe("error family", () => {
       message: "slow down",
       retryAfter: 3,
     });
+    expect(new DatabaseBusyError("busy", { retryAfter: 4.2 }).toJSON()).toEqual({
+      name: "DatabaseBusyError",
+      code: "DATABASE_BUSY",
+      message: "busy",
+      retryAfter: 5,
+    });
+    expect(new DatabaseBusyError("busy").retryAfter).toBe(1);
     const validation = new ValidationError("bad", { issues: [{ path: "email", message: "Invalid email" }] });
     expect(validation.toJSON().issues).toEqual([{ path: "email", message: "Invalid email" }]);
   });

@@ -18,6 +18,7 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "RATE_LIMITED"
+  | "DATABASE_BUSY"
   | "INVALID_CREDENTIALS"
   | "ACCOUNT_LOCKED"
   | "SESSION_STALE"
@@ -49,7 +50,9 @@ export abstract class TetrastackError<C extends ErrorCode = ErrorCode> extends E
   readonly [brand] = true;
 
   constructor(message: string, options?: TetrastackErrorOptions) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    const cause = typeof options === "object" && options !== null ? options.cause : undefined;
+    // Error() would throw on a symbol or an object without toString: an error must always construct.
+    super(typeof message === "string" ? message : "", cause === undefined ? undefined : { cause });
     this.name = new.target.name;
   }
 
@@ -68,7 +71,7 @@ export class ConfigError extends TetrastackError<"CONFIG_INVALID"> {
 
   constructor(message: string, options?: TetrastackErrorOptions & { issues?: readonly ErrorIssue[] }) {
     super(message, options);
-    this.issues = options?.issues ?? [];
+    this.issues = Array.isArray(options?.issues) ? options.issues : [];
   }
 }
 
@@ -81,7 +84,7 @@ export class ValidationError extends TetrastackError<"VALIDATION_FAILED"> {
 
   constructor(message: string, options?: TetrastackErrorOptions & { issues?: readonly ErrorIssue[] }) {
     super(message, options);
-    this.issues = options?.issues ?? [];
+    this.issues = Array.isArray(options?.issues) ? options.issues : [];
   }
 
   override toJSON(): { name: string; code: "VALIDATION_FAILED"; message: string; issues: readonly ErrorIssue[] } {
@@ -132,12 +135,42 @@ export class RateLimitError extends TetrastackError<"RATE_LIMITED"> {
 
   constructor(message: string, options: TetrastackErrorOptions & { retryAfter: number }) {
     super(message, options);
-    this.retryAfter = Math.max(1, Math.ceil(options.retryAfter));
+    this.retryAfter = wholeSeconds(options?.retryAfter);
   }
 
   override toJSON(): { name: string; code: "RATE_LIMITED"; message: string; retryAfter: number } {
     return { ...super.toJSON(), retryAfter: this.retryAfter };
   }
+}
+
+/**
+ * The database stayed locked by another writer (a long transaction in this process or another
+ * one, a backup, a migration) for longer than `busyTimeoutMs`, or changed under a transaction
+ * that had already read from it. Nothing of the failed write was applied: it is safe to try again
+ * after `retryAfter` seconds (answer 503 with that `Retry-After`).
+ *
+ * @example
+ * if (isTetrastackError(e, "DATABASE_BUSY")) return new Response(null, { status: 503, headers: { "Retry-After": String(e.retryAfter) } })
+ */
+export class DatabaseBusyError extends TetrastackError<"DATABASE_BUSY"> {
+  readonly code = "DATABASE_BUSY";
+  readonly status = 503;
+  /** Whole seconds after which trying again is reasonable (the `Retry-After` header value). */
+  readonly retryAfter: number;
+
+  constructor(message: string, options?: TetrastackErrorOptions & { retryAfter?: number }) {
+    super(message, options);
+    this.retryAfter = wholeSeconds(options?.retryAfter);
+  }
+
+  override toJSON(): { name: string; code: "DATABASE_BUSY"; message: string; retryAfter: number } {
+    return { ...super.toJSON(), retryAfter: this.retryAfter };
+  }
+}
+
+/** A `Retry-After` value: whole seconds, at least 1, whatever a caller passed. */
+function wholeSeconds(seconds: unknown): number {
+  return typeof seconds === "number" && Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : 1;
 }
 
 /** The email or password is wrong, or the account does not exist (deliberately not told apart). */
@@ -155,7 +188,7 @@ export class AccountLockedError extends TetrastackError<"ACCOUNT_LOCKED"> {
 
   constructor(message: string, options: TetrastackErrorOptions & { retryAfter: number }) {
     super(message, options);
-    this.retryAfter = Math.max(1, Math.ceil(options.retryAfter));
+    this.retryAfter = wholeSeconds(options?.retryAfter);
   }
 
   override toJSON(): { name: string; code: "ACCOUNT_LOCKED"; message: string; retryAfter: number } {
@@ -229,6 +262,7 @@ export interface ErrorClassByCode {
   NOT_FOUND: NotFoundError;
   CONFLICT: ConflictError;
   RATE_LIMITED: RateLimitError;
+  DATABASE_BUSY: DatabaseBusyError;
   INVALID_CREDENTIALS: InvalidCredentialsError;
   ACCOUNT_LOCKED: AccountLockedError;
   SESSION_STALE: StaleSessionError;

@@ -10,6 +10,7 @@ export type { UploadStatus } from "../database/tables.js";
 /** Errors thrown by `/uploads`; switch on `code` or use `isTetrastackError(error, code)`. */
 export {
   ConfigError,
+  DatabaseBusyError,
   type ErrorCode,
   type ErrorIssue,
   isTetrastackError,

@@ -7,6 +7,7 @@
 export {
   ConfigError,
   ConflictError,
+  DatabaseBusyError,
   type ErrorClassByCode,
   type ErrorCode,
   type ErrorIssue,
@@ -19,6 +20,6 @@ export {
   UnauthorizedError,
   ValidationError,
 } from "../shared/errors.js";
-export { type SlugifyOptions, slugify } from "./slugify.js";
+export { SLUGIFY_MAX_INPUT_LENGTH, type SlugifyOptions, slugify } from "./slugify.js";
 export { type Result, to, toSync } from "./to.js";
 export { isUUIDv7, uuidv7, uuidv7Date } from "./uuidv7.js";

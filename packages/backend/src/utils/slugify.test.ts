@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { slugify } from "./slugify.js";
+import { ValidationError } from "../shared/errors.js";
+import { SLUGIFY_MAX_INPUT_LENGTH, slugify } from "./slugify.js";
 
 describe("slugify", () => {
   it("lower-cases and keeps only [a-z0-9] words joined by dashes", () => {
@@ -40,7 +41,12 @@ describe("slugify", () => {
     expect(slugify("one two three", { separator: "_", maxLength: 8 })).toBe("one_two");
   });
 
-  it("rejects a non-positive maxLength", () => {
-    expect(() => slugify("x", { maxLength: 0 })).toThrow(RangeError);
+  it("rejects a bad input or option with a ValidationError", () => {
+    expect(() => slugify("x", { maxLength: 0 })).toThrow(ValidationError);
+    expect(() => slugify("x", { separator: "/" })).toThrow(ValidationError);
+    expect(() => slugify("x", { fallback: "../etc" })).toThrow(ValidationError);
+    expect(() => slugify(42 as unknown as string)).toThrow(ValidationError);
+    expect(() => slugify("a".repeat(SLUGIFY_MAX_INPUT_LENGTH + 1))).toThrow(ValidationError);
+    expect(slugify("a ".repeat(SLUGIFY_MAX_INPUT_LENGTH / 2))).toHaveLength(79);
   });
 });

@@ -1,4 +1,11 @@
 import transliterate from "slugify";
+import { invalidArgument, isOptionsObject } from "./arguments.js";
+
+/** Longest input {@link slugify} accepts: far beyond any title or filename, and still a few ms of work. */
+export const SLUGIFY_MAX_INPUT_LENGTH = 10_000;
+const SEPARATORS = new Set(["-", "_", ".", "~", ""]);
+const SLUG = /^[a-z0-9]+(?:[-_.~][a-z0-9]+)*$/;
+const LOCALE = /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/;
 
 /** Options of {@link slugify}. */
 export interface SlugifyOptions {
@@ -10,10 +17,14 @@ export interface SlugifyOptions {
   maxLength?: number;
   /** Language for transliteration rules, such as `"de"` (ä → ae) or `"fr"`. */
   locale?: string;
-  /** @default "-" */
+  /**
+   * Joins the words: `"-"`, `"_"`, `"."`, `"~"` or `""` (characters safe in URLs and filenames).
+   * @default "-"
+   */
   separator?: string;
   /**
    * Returned when nothing is left of the input (empty, only punctuation or an unsupported script).
+   * Must itself be a slug (`[a-z0-9]` words joined by `-`, `_`, `.` or `~`).
    * @default "untitled"
    */
   fallback?: string;
@@ -22,16 +33,33 @@ export interface SlugifyOptions {
 /**
  * A URL- and filename-safe slug: lower case, `[a-z0-9]` words joined by `-`, transliterated
  * (locale-aware), at most `maxLength` characters, never empty. Pure: the same input and options
- * always give the same slug.
+ * always give the same slug. A non-string input, an input longer than
+ * {@link SLUGIFY_MAX_INPUT_LENGTH} or a bad option throws a `ValidationError`.
  *
  * @example
  * slugify("Größe & Café", { locale: "de" }) // "groesse-und-cafe"
  */
 export function slugify(input: string, options: SlugifyOptions = {}): string {
-  const { maxLength = 80, locale, separator = "-", fallback = "untitled" } = options;
-  if (!Number.isInteger(maxLength) || maxLength < 1)
-    throw new RangeError("slugify: maxLength must be a positive integer");
-  const slug = transliterate(String(input).normalize("NFKC"), {
+  if (typeof input !== "string") invalidArgument("slugify", "input", "a string");
+  if (input.length > SLUGIFY_MAX_INPUT_LENGTH) {
+    invalidArgument("slugify", "input", `at most ${SLUGIFY_MAX_INPUT_LENGTH} characters`);
+  }
+  if (!isOptionsObject(options)) invalidArgument("slugify", "options", "an object");
+  const { maxLength = 80, locale, separator = "-", fallback = "untitled" } = options as SlugifyOptions;
+  if (!Number.isSafeInteger(maxLength) || maxLength < 1) {
+    invalidArgument("slugify", "maxLength", "a positive integer");
+  }
+  if (locale !== undefined && (typeof locale !== "string" || !LOCALE.test(locale))) {
+    invalidArgument("slugify", "locale", 'a language tag such as "de" or "pt-BR"');
+  }
+  if (typeof separator !== "string" || !SEPARATORS.has(separator)) {
+    invalidArgument("slugify", "separator", '"-", "_", ".", "~" or ""');
+  }
+  // Capped like an input so that a huge fallback is not tested against the pattern.
+  if (typeof fallback !== "string" || fallback.length > SLUGIFY_MAX_INPUT_LENGTH || !SLUG.test(fallback)) {
+    invalidArgument("slugify", "fallback", "a slug ([a-z0-9] words joined by -, _, . or ~)");
+  }
+  const slug = transliterate(input.normalize("NFKC"), {
     lower: true,
     strict: true,
     trim: true,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ValidationError } from "../shared/errors.js";
 import { isUUIDv7, uuidv7, uuidv7Date } from "./uuidv7.js";
 
 describe("uuidv7", () => {
@@ -26,6 +27,6 @@ describe("uuidv7", () => {
     expect(isUUIDv7(crypto.randomUUID())).toBe(false);
     expect(isUUIDv7("not-a-uuid")).toBe(false);
     expect(isUUIDv7(42)).toBe(false);
-    expect(() => uuidv7Date(crypto.randomUUID())).toThrow(TypeError);
+    expect(() => uuidv7Date(crypto.randomUUID())).toThrow(ValidationError);
   });
 });

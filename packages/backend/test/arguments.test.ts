@@ -1,0 +1,218 @@
+/**
+ * Every public function of `/database` and `/utils`, called with wrong-typed arguments, either
+ * returns its documented result or throws a ValidationError/ConfigError that does not repeat the
+ * input. Before the fix, `createDatabase(null)`, `slugify("x", null)`, `uuidv7Date(42)`, `id(42)`
+ * and others threw raw TypeErrors (some echoing the input) or silently accepted nonsense.
+ */
+import { inspect } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import * as database from "../src/database/index.js";
+import * as utils from "../src/utils/index.js";
+import { createTestDatabase } from "./helpers.js";
+
+const MARKER = "MARKER-c0ffee";
+const HUGE = `${MARKER}${"x".repeat(2_000_000)}`;
+const noPrototype = Object.create(null) as object;
+
+/** Values of every wrong type, plus a huge string carrying a marker that must never be echoed. */
+const WRONG: readonly unknown[] = [
+  null,
+  undefined,
+  0,
+  -1,
+  1.5,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  10n,
+  true,
+  "",
+  MARKER,
+  HUGE,
+  Symbol(MARKER),
+  {},
+  [],
+  [MARKER],
+  noPrototype,
+  { toString: () => MARKER },
+  () => MARKER,
+  new Date(Number.NaN),
+];
+
+type Outcome = { kind: "returned"; value: unknown } | { kind: "threw"; error: unknown };
+
+async function call(fn: () => unknown): Promise<Outcome> {
+  try {
+    return { kind: "returned", value: await fn() };
+  } catch (error) {
+    return { kind: "threw", error };
+  }
+}
+
+function closeIfDatabase(value: unknown): void {
+  const client = (value as { $client?: { close?: () => void } } | null)?.$client;
+  if (typeof client?.close === "function") client.close();
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "string" && value.length > 40) return `string(${value.length})`;
+  try {
+    return inspect(value, { depth: 0 }).slice(0, 40);
+  } catch {
+    return typeof value;
+  }
+}
+
+/**
+ * One public function and one argument position. `accepts` lists the wrong-looking values that
+ * are valid there (`undefined` for an optional argument); `neverThrows` marks functions documented
+ * to return for any input.
+ */
+interface Case {
+  name: string;
+  call: (value: unknown) => unknown;
+  accepts?: (value: unknown) => boolean;
+  neverThrows?: boolean;
+  /** Valid values not tried, because they would open `file:local.db` in the working directory. */
+  skip?: (value: unknown) => boolean;
+}
+
+const t = await createTestDatabase();
+afterAll(() => t.cleanup());
+const { db } = t;
+
+// Call through `unknown` so TypeScript lets the wrong types through, as JavaScript callers would.
+const d = database as unknown as Record<string, (...args: unknown[]) => unknown>;
+const u = utils as unknown as Record<string, (...args: unknown[]) => unknown>;
+const isUndefined = (value: unknown): boolean => value === undefined;
+const isOptionsObject = (value: unknown): boolean =>
+  value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value));
+
+const cases: Case[] = [
+  { name: "createDatabase(options)", call: (v) => d.createDatabase?.(v), skip: isOptionsObject },
+  {
+    name: "createDatabase({ url })",
+    call: (v) => d.createDatabase?.({ url: v }),
+    skip: (v) => v === undefined || v === "",
+  },
+  {
+    name: "createDatabase({ authToken })",
+    call: (v) => d.createDatabase?.({ url: "file::memory:", authToken: v }),
+    accepts: (v) => v === undefined || typeof v === "string",
+  },
+  {
+    name: "createDatabase({ busyTimeoutMs })",
+    call: (v) => d.createDatabase?.({ url: "file::memory:", busyTimeoutMs: v }),
+    accepts: (v) => v === undefined || v === 0,
+  },
+  {
+    name: "createDatabase({ schema })",
+    call: (v) => d.createDatabase?.({ url: "file::memory:", schema: v }),
+    accepts: (v) => v === null || isOptionsObject(v),
+  },
+  { name: "createDatabase({ client })", call: (v) => d.createDatabase?.({ client: v }), skip: isUndefined },
+  { name: "migrate(db)", call: (v) => d.migrate?.(v) },
+  { name: "migrate(db, options)", call: (v) => d.migrate?.(db, v), accepts: isOptionsObject },
+  {
+    name: "migrate(db, { migrationsFolder })",
+    call: (v) => d.migrate?.(db, { migrationsFolder: v }),
+    accepts: (v) => v === undefined || v === "",
+  },
+  { name: "catchConflict(write)", call: (v) => d.catchConflict?.(v), neverThrows: true },
+  { name: "toConflictError(error)", call: (v) => d.toConflictError?.(v), neverThrows: true },
+  { name: "toDatabaseError(error)", call: (v) => d.toDatabaseError?.(v), neverThrows: true },
+  { name: "isDatabaseBusy(error)", call: (v) => d.isDatabaseBusy?.(v), neverThrows: true },
+  { name: "isTetrastackError(error, code)", call: (v) => d.isTetrastackError?.(v, v), neverThrows: true },
+  { name: "id(name)", call: (v) => d.id?.(v), accepts: (v) => v === undefined || v === "" || v === MARKER },
+  { name: "userId(name)", call: (v) => d.userId?.(v), accepts: (v) => v === undefined || v === "" || v === MARKER },
+  { name: "timestamps()", call: (v) => d.timestamps?.(v), neverThrows: true },
+  {
+    name: "extendUsersRelations(extra)",
+    call: (v) => d.extendUsersRelations?.(v),
+    accepts: (v) => typeof v === "function",
+  },
+  { name: "packageMigrationList()", call: (v) => d.packageMigrationList?.(v), neverThrows: true },
+  { name: "slugify(input)", call: (v) => u.slugify?.(v), accepts: (v) => v === "" || v === MARKER },
+  { name: "slugify(input, options)", call: (v) => u.slugify?.("x", v), accepts: isOptionsObject },
+  { name: "slugify(input, { maxLength })", call: (v) => u.slugify?.("x", { maxLength: v }), accepts: isUndefined },
+  {
+    name: "slugify(input, { locale })",
+    call: (v) => u.slugify?.("x", { locale: v }),
+    accepts: (v) => v === undefined || v === MARKER,
+  },
+  {
+    name: "slugify(input, { separator })",
+    call: (v) => u.slugify?.("x", { separator: v }),
+    accepts: (v) => v === undefined || v === "",
+  },
+  { name: "slugify(input, { fallback })", call: (v) => u.slugify?.("x", { fallback: v }), accepts: isUndefined },
+  { name: "uuidv7()", call: (v) => u.uuidv7?.(v), neverThrows: true },
+  { name: "isUUIDv7(value)", call: (v) => u.isUUIDv7?.(v), neverThrows: true },
+  { name: "uuidv7Date(id)", call: (v) => u.uuidv7Date?.(v) },
+  { name: "to(promise)", call: (v) => u.to?.(v), neverThrows: true },
+  { name: "toSync(fn)", call: (v) => u.toSync?.(v), neverThrows: true },
+  ...(
+    [
+      "ConfigError",
+      "ValidationError",
+      "ConflictError",
+      "RateLimitError",
+      "DatabaseBusyError",
+      "UnauthorizedError",
+      "ForbiddenError",
+      "NotFoundError",
+    ] as const
+  ).map((name) => ({
+    name: `new ${name}(message, options)`,
+    call: (v: unknown) => {
+      const ErrorClass = (utils as unknown as Record<string, new (...args: unknown[]) => Error>)[name];
+      if (!ErrorClass) throw new Error(`${name} is not exported from /utils`);
+      const error = new ErrorClass(v, v);
+      return JSON.stringify(error);
+    },
+    neverThrows: true,
+  })),
+];
+
+describe("public functions of /database and /utils with wrong-typed arguments", () => {
+  it("throw only typed errors that do not echo the input, or return their documented result", async () => {
+    const untyped: string[] = [];
+    const wrong: string[] = [];
+    let calls = 0;
+    for (const c of cases) {
+      for (const value of WRONG) {
+        if (c.skip?.(value)) continue;
+        calls++;
+        const outcome = await call(() => c.call(value));
+        if (outcome.kind === "returned") closeIfDatabase(outcome.value);
+        const label = `${c.name} with ${describeValue(value)}`;
+        if (outcome.kind === "returned") {
+          if (!c.neverThrows && !c.accepts?.(value)) wrong.push(`${label}: returned instead of refusing`);
+          continue;
+        }
+        const { error } = outcome;
+        const typed =
+          database.isTetrastackError(error, "VALIDATION_FAILED") || database.isTetrastackError(error, "CONFIG_INVALID");
+        if (!typed) {
+          untyped.push(`${label}: ${describeValue(error)}`);
+          continue;
+        }
+        if (c.neverThrows) wrong.push(`${label}: threw although documented not to`);
+        const shown = `${(error as Error).message} ${JSON.stringify(error)}`;
+        if (shown.includes(MARKER) || shown.length > 2_000) wrong.push(`${label}: echoed the input`);
+      }
+    }
+    console.info(`[arguments] ${calls} calls: ${untyped.length} untyped throws, ${wrong.length} wrong outcomes`);
+    expect(untyped).toEqual([]);
+    expect(wrong).toEqual([]);
+  });
+
+  it("keeps the documented results for the functions that never throw", async () => {
+    expect(utils.isUUIDv7(HUGE)).toBe(false);
+    expect(await utils.to(42 as unknown as Promise<number>)).toEqual([null, 42]);
+    const [error, value] = utils.toSync(null as unknown as () => unknown);
+    expect(database.isTetrastackError(error, "VALIDATION_FAILED")).toBe(true);
+    expect(value).toBeUndefined();
+    expect(await database.catchConflict(7 as unknown as Promise<number>)).toBe(7);
+    expect(database.toConflictError(noPrototype)).toBe(noPrototype);
+  });
+});
