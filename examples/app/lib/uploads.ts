@@ -23,6 +23,10 @@ export function getUploads(): Uploads {
     db,
     endpoint: process.env.S3_ENDPOINT || undefined,
     policies: { attachment: { ...ATTACHMENT_POLICY, contentTypes: [...ATTACHMENT_POLICY.contentTypes] } },
+    // Small on purpose, so that files over 5 MiB show the multipart flow and its batches of part
+    // URLs (one part per signing request here). A real app keeps the defaults: 100 MiB, 10 MiB
+    // parts, 100 part URLs per request.
+    multipart: { threshold: 5 * 1024 * 1024, partSize: 5 * 1024 * 1024, signBatchSize: 1 },
   });
   return instance;
 }

@@ -1,5 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, request } from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CorsRule } from "../src/uploads/index.js";
@@ -73,4 +75,55 @@ export function corsXML(rule: CorsRule): string {
 
 function escapeXML(value: string): string {
   return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** A pass-through HTTP proxy in front of s3rver: its endpoint and a `stop()`. */
+export interface TestS3Proxy {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a proxy on 127.0.0.1 that forwards every request to `target` unchanged (the Host header
+ * too, so SigV4 signatures made for the proxy's address still verify), after awaiting
+ * `beforeForward(request)`. Lets a test act between two storage calls the package makes, such as
+ * replaying a PUT just before the server-side copy.
+ */
+export async function startS3Proxy(
+  target: string,
+  beforeForward: (incoming: IncomingMessage) => Promise<void>,
+): Promise<TestS3Proxy> {
+  const upstream = new URL(target);
+  const server = createServer((incoming, outgoing) => {
+    beforeForward(incoming).then(
+      () => {
+        const forwarded = request(
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            method: incoming.method,
+            path: incoming.url,
+            headers: incoming.headers,
+          },
+          (answer) => {
+            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(outgoing);
+          },
+        );
+        forwarded.on("error", () => outgoing.destroy());
+        incoming.pipe(forwarded);
+      },
+      () => outgoing.destroy(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

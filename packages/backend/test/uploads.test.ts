@@ -130,7 +130,7 @@ describe("createUploads", () => {
       });
       const url = new URL(signed.url);
       expect(url.origin).toBe("https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com");
-      expect(url.pathname).toBe(`/env-bucket/${signed.key}`);
+      expect(url.pathname).toBe(`/env-bucket/_staging/${signed.key}`);
       expect(url.searchParams.get("X-Amz-Credential")).toMatch(/^env-key-id\/\d{8}\/auto\/s3\/aws4_request$/);
       expect(signed.url).not.toContain(CANARY_SECRET);
     } finally {
@@ -438,12 +438,16 @@ describe("completeUpload", () => {
     const metadata = Object.fromEntries(
       Object.entries(object.Metadata).map(([name, value]) => [name, owners[value] ?? value]),
     );
-    await raw.send(new PutObjectCommand({ Bucket: s3.bucket, Key: signed.key, ...object, Metadata: metadata }));
+    // Written where the presigned PUT goes, the upload's staging key.
+    const staging = `_staging/${signed.key}`;
+    await raw.send(new PutObjectCommand({ Bucket: s3.bucket, Key: staging, ...object, Metadata: metadata }));
     const error = await rejectsWith(uploads.completeUpload({ key: signed.key, ownerId: alice }), "UPLOAD_MISMATCH");
     expect(error.message).toMatch(/rejected and deleted/);
-    expect(await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: signed.key })).catch((e) => e.name)).toBe(
-      "NotFound",
-    );
+    for (const key of [staging, signed.key]) {
+      expect(await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key })).catch((e) => e.name)).toBe(
+        "NotFound",
+      );
+    }
     expect((await rowOf(signed.key))?.status).toBe("deleted");
     await rejectsWith(uploads.completeUpload({ key: signed.key, ownerId: alice }), "UPLOAD_NOT_FOUND");
   });
@@ -480,13 +484,13 @@ describe("createDownloadURL", () => {
     expect(response.headers.get("content-type")).toBe("application/pdf");
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(body);
 
-    const inline = await fetch((await uploads.createDownloadURL(key, { disposition: "inline" })).url);
+    const inline = await fetch((await uploads.createDownloadURL(key, { ownerId: alice, disposition: "inline" })).url);
     expect(inline.headers.get("content-disposition")).toBe('inline; filename="Quarterly report 2025.pdf"');
   });
 
   it("signs an RFC 6266 disposition with a UTF-8 filename* and an ASCII fallback for unicode names", async () => {
     const key = await uploaded("Größe Bericht — 日本.pdf", bytes(8));
-    const download = await uploads.createDownloadURL(key);
+    const download = await uploads.createDownloadURL(key, { ownerId: alice });
     const url = new URL(download.url);
     expect(url.searchParams.get("response-content-disposition")).toBe(
       "attachment; filename=\"grosse-bericht.pdf\"; filename*=UTF-8''Gr%C3%B6%C3%9Fe%20Bericht%20%E2%80%94%20%E6%97%A5%E6%9C%AC.pdf",
@@ -507,10 +511,16 @@ describe("createDownloadURL", () => {
       size: 5,
       ownerId: alice,
     });
-    await rejectsWith(uploads.createDownloadURL(pending.key), "UPLOAD_NOT_FOUND");
-    await rejectsWith(uploads.createDownloadURL("document/none/none.pdf"), "UPLOAD_NOT_FOUND");
-    await rejectsWith(uploads.createDownloadURL(key, { disposition: "evil" as never }), "VALIDATION_FAILED");
-    await rejectsWith(uploads.createDownloadURL(key, { expiresInSeconds: 604_801 }), "VALIDATION_FAILED");
+    await rejectsWith(uploads.createDownloadURL(pending.key, { ownerId: alice }), "UPLOAD_NOT_FOUND");
+    await rejectsWith(uploads.createDownloadURL("document/none/none.pdf", { ownerId: alice }), "UPLOAD_NOT_FOUND");
+    await rejectsWith(
+      uploads.createDownloadURL(key, { ownerId: alice, disposition: "evil" as never }),
+      "VALIDATION_FAILED",
+    );
+    await rejectsWith(
+      uploads.createDownloadURL(key, { ownerId: alice, expiresInSeconds: 604_801 }),
+      "VALIDATION_FAILED",
+    );
   });
 });
 
@@ -525,15 +535,15 @@ describe("deleteUpload", () => {
     });
     await put(signed.url, signed.headers, bytes(4));
     await uploads.completeUpload({ key: signed.key, ownerId: alice });
-    const download = await uploads.createDownloadURL(signed.key);
+    const download = await uploads.createDownloadURL(signed.key, { ownerId: alice });
 
     await rejectsWith(uploads.deleteUpload(signed.key, { ownerId: bob }), "UPLOAD_FORBIDDEN");
     const deleted = await uploads.deleteUpload(signed.key, { ownerId: alice });
     expect(deleted.status).toBe("deleted");
     expect((await fetch(download.url)).status).toBe(404);
-    expect((await uploads.deleteUpload(signed.key)).status).toBe("deleted");
-    await rejectsWith(uploads.createDownloadURL(signed.key), "UPLOAD_NOT_FOUND");
-    await rejectsWith(uploads.deleteUpload("avatar/none/none.png"), "UPLOAD_NOT_FOUND");
+    expect((await uploads.deleteUpload(signed.key, { ownerId: alice })).status).toBe("deleted");
+    await rejectsWith(uploads.createDownloadURL(signed.key, { ownerId: alice }), "UPLOAD_NOT_FOUND");
+    await rejectsWith(uploads.deleteUpload("avatar/none/none.png", { ownerId: alice }), "UPLOAD_NOT_FOUND");
   });
 });
 

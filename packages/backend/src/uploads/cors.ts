@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { ConfigError } from "../shared/errors.js";
 import { parseOptions } from "../shared/validate.js";
 
 /** A bucket CORS rule in the S3 `PutBucketCors` shape, which the R2 dashboard also accepts as JSON. */
@@ -44,6 +45,13 @@ const corsRuleOptionsSchema = z.object({
  * // R2 dashboard: paste JSON.stringify([rule]); S3 API: CORSConfiguration: { CORSRules: [rule] }
  */
 export function r2CorsRule(origins: readonly string[], options: CorsRuleOptions = {}): CorsRule {
+  // Checked before spreading: a string or an array would spread into keys the schema ignores.
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    const message = "must be an object such as { maxAgeSeconds: 3600 }";
+    throw new ConfigError(`r2CorsRule: invalid options: options: ${message}`, {
+      issues: [{ path: "options", message }],
+    });
+  }
   const parsed = parseOptions(corsRuleOptionsSchema, { origins, ...options }, "r2CorsRule");
   return {
     AllowedOrigins: parsed.origins,

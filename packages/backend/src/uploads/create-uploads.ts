@@ -1,9 +1,11 @@
-import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import * as z from "zod";
-import type { UploadStatus } from "../database/tables.js";
+import { rateLimits, type UploadStatus } from "../database/tables.js";
 import { isTetrastackError, UploadError, type UploadErrorCode, ValidationError } from "../shared/errors.js";
+import { createRateLimiter, databaseStore, memoryStore, type RateLimitRuleSettings } from "../shared/rate-limit.js";
 import { parseInput, parseOptions } from "../shared/validate.js";
-import { buildKey, contentDisposition, type Disposition, filenameSchema } from "./keys.js";
+import { downloadFilename, effectiveDisposition } from "./content-types.js";
+import { buildKey, contentDisposition, type Disposition, filenameSchema, stagingKey } from "./keys.js";
 import { type PartPlan, partLength, planParts } from "./multipart.js";
 import {
   R2_LIMITS,
@@ -18,17 +20,22 @@ import {
   describeStorageError,
   type Signing,
   type StorageErrorKind,
+  type StoredObject,
   storageErrorKind,
 } from "./r2-client.js";
 
 /** What the browser must send to upload a file: exactly this method, URL and headers. */
 export interface PresignedUpload {
-  /** The presigned URL; it carries the signature, expiry and owner metadata in its query. */
+  /**
+   * The presigned URL; it carries the signature, expiry and owner metadata in its query. It
+   * points at a staging key (`_staging/<key>`): `completeUpload` copies the verified object to
+   * `key`, for which no URL is ever signed.
+   */
   url: string;
   method: "PUT";
   /** Headers to send as they are. The body must be exactly the declared `size` in bytes. */
   headers: { "Content-Type": string };
-  /** The object key; pass it to `completeUpload` once the PUT succeeded. */
+  /** The upload's key; pass it to `completeUpload` once the PUT succeeded. */
   key: string;
   /** When the URL stops working. */
   expiresAt: Date;
@@ -43,13 +50,16 @@ export interface PresignedPart {
   size: number;
 }
 
-/** A started multipart upload: the upload id, how to cut the file, and one URL per part. */
+/** A started multipart upload: the upload id, how to cut the file, and the first batch of part URLs. */
 export interface PresignedMultipartUpload {
   key: string;
   uploadId: string;
   partSize: number;
   partCount: number;
+  /** URLs of parts 1 to `min(partCount, signBatchSize)`; sign the rest with `signUploadParts`. */
   parts: PresignedPart[];
+  /** The most part URLs one `signUploadParts` call signs (the `multipart.signBatchSize` option). */
+  signBatchSize: number;
   /** When the part URLs stop working; sign them again with `signUploadParts`. */
   expiresAt: Date;
 }
@@ -72,7 +82,7 @@ export interface UploadRecord {
   contentType: string;
   size: number;
   status: UploadStatus;
-  /** The stored object's ETag, once verified. */
+  /** The stored object's ETag, once verified; `null` while pending. */
   etag: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -90,8 +100,15 @@ export interface CreateUploadInput {
   contentType: string;
   /** The file's size in bytes, such as `File.size`; the body must then be exactly this long. */
   size: number;
-  /** The signed-in user the upload belongs to (a `users.id`). */
+  /** The signed-in user the upload belongs to (a `users.id`); counted by `rateLimit.perUser`. */
   ownerId: string;
+  /**
+   * The client's address, counted by `rateLimit.perIP` (IPv6 per /64). A value that is not an IP
+   * address counts in the shared `perUnknownIP` bucket. `null` or omitted: not counted per IP
+   * (server-side callers).
+   * @default null
+   */
+  ip?: string | null;
 }
 
 /** Identifies an upload of one owner. */
@@ -105,12 +122,31 @@ export interface MultipartRef extends UploadRef {
   uploadId: string;
 }
 
-/** Options of `createDownloadURL`. */
-export interface DownloadURLOptions {
-  /** When given, the upload must belong to this user, else `UPLOAD_FORBIDDEN`. */
-  ownerId?: string;
+/** The upload must belong to this user, else `UPLOAD_FORBIDDEN`. */
+export interface OwnerScoped {
+  /** The signed-in user (a `users.id`). */
+  ownerId: string;
+  skipOwnerCheck?: false;
+}
+
+/** No owner check, said out loud: for trusted server code only (admin tools, cron jobs). */
+export interface OwnerCheckSkipped {
+  ownerId?: undefined;
+  skipOwnerCheck: true;
+}
+
+/**
+ * Whose upload this must be: `{ ownerId }`, or `{ skipOwnerCheck: true }` for code that acts for
+ * no user. Neither (or both) is a `ValidationError`, so the check is never skipped by omission.
+ */
+export type OwnerCheck = OwnerScoped | OwnerCheckSkipped;
+
+/** How a download is presented. */
+export interface DownloadPresentation {
   /**
-   * `attachment` makes browsers save the file under its original name; `inline` shows it.
+   * `attachment` makes browsers save the file; `inline` shows it, but only for types that cannot
+   * run script (raster images, PDF, plain text, audio, video). HTML, SVG, XML, JavaScript and
+   * every other type are always attachments.
    * @default "attachment"
    */
   disposition?: Disposition;
@@ -120,6 +156,9 @@ export interface DownloadURLOptions {
    */
   expiresInSeconds?: number;
 }
+
+/** Options of `createDownloadURL`: the owner check and the presentation. */
+export type DownloadURLOptions = OwnerCheck & DownloadPresentation;
 
 /** Options of `listUploads`. */
 export interface ListUploadsOptions {
@@ -150,22 +189,35 @@ export interface Uploads {
   readonly policies: Readonly<Record<string, Readonly<ResolvedUploadPolicy>>>;
   /** Files larger than this many bytes must use `createMultipartUpload`. */
   readonly multipartThreshold: number;
-  /** Checks the file against its policy, records a pending upload and signs a PUT for it. */
+  /**
+   * Checks the file against its policy and the rate limit, records a pending upload and signs a
+   * PUT for it (to the upload's staging key).
+   */
   createUploadURL(input: CreateUploadInput): Promise<PresignedUpload>;
-  /** Verifies the stored object (exists; size, type and owner as signed) and marks it uploaded. */
+  /**
+   * Verifies the staged object (exists; size, type and owner as signed), copies it to the final
+   * key, checks the copy's ETag and marks the record uploaded. Called again on an uploaded record,
+   * it returns the record and touches nothing.
+   */
   completeUpload(ref: UploadRef): Promise<UploadRecord>;
-  /** Signs a GET for an uploaded file, with a `Content-Disposition` carrying its original name. */
-  createDownloadURL(key: string, options?: DownloadURLOptions): Promise<PresignedDownload>;
+  /**
+   * Signs a GET for an uploaded file, served as its verified content type under its original name
+   * with the extension of that type.
+   */
+  createDownloadURL(key: string, options: DownloadURLOptions): Promise<PresignedDownload>;
   /** Deletes the object and marks the record deleted. Deleting twice is not an error. */
-  deleteUpload(key: string, options?: { ownerId?: string }): Promise<UploadRecord>;
+  deleteUpload(key: string, options: OwnerCheck): Promise<UploadRecord>;
   /** A user's uploads, newest first, a page at a time. */
   listUploads(ownerId: string, options?: ListUploadsOptions): Promise<UploadPage>;
   /** `<publicBaseURL>/<key>`, or `null` without a `publicBaseURL`. */
   publicURL(key: string): string | null;
-  /** Starts a presigned multipart upload (for files above `multipartThreshold`) and signs every part. */
+  /**
+   * Starts a presigned multipart upload (for files above `multipartThreshold`) and signs the first
+   * batch of part URLs (`multipart.signBatchSize`).
+   */
   createMultipartUpload(input: CreateUploadInput): Promise<PresignedMultipartUpload>;
-  /** Signs part URLs again (all, or the given part numbers), for uploads that outlive the first URLs. */
-  signUploadParts(ref: MultipartRef & { partNumbers?: readonly number[] }): Promise<{
+  /** Signs the given part URLs, at most `multipart.signBatchSize` per call. */
+  signUploadParts(ref: MultipartRef & { partNumbers: readonly number[] }): Promise<{
     parts: PresignedPart[];
     expiresAt: Date;
   }>;
@@ -178,6 +230,7 @@ export interface Uploads {
 }
 
 const OWNER_METADATA = "owner";
+const RATE_LIMIT_BUCKET = "upload";
 const exactContentType = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 
 const ownerIdSchema = z
@@ -202,11 +255,17 @@ const createUploadSchema = z.object({
     .regex(exactContentType, 'must be a content type such as "image/png", without parameters'),
   size: z.int().min(1, "must be at least 1 byte"),
   ownerId: ownerIdSchema,
+  ip: z.string().max(256).nullable().optional(),
 });
 const refSchema = z.object({ key: keySchema, ownerId: ownerIdSchema });
 const multipartRefSchema = refSchema.extend({ uploadId: uploadIdSchema });
 const partNumberSchema = z.int().min(1).max(R2_LIMITS.maxParts);
-const signPartsSchema = multipartRefSchema.extend({ partNumbers: z.array(partNumberSchema).min(1).optional() });
+const signPartsSchema = multipartRefSchema.extend({
+  partNumbers: z
+    .array(partNumberSchema, { error: "must list the part numbers to sign" })
+    .min(1)
+    .max(R2_LIMITS.maxParts),
+});
 const completeMultipartSchema = multipartRefSchema.extend({
   parts: z
     .array(z.object({ partNumber: partNumberSchema, etag: z.string().trim().min(1).max(256) }))
@@ -214,18 +273,38 @@ const completeMultipartSchema = multipartRefSchema.extend({
     .max(R2_LIMITS.maxParts),
 });
 const statusSchema = z.enum(["pending", "uploaded", "deleted"]);
-const downloadSchema = z.object({
-  key: keySchema,
-  ownerId: ownerIdSchema.optional(),
-  disposition: z.enum(["attachment", "inline"]).default("attachment"),
-  expiresInSeconds: z.int().min(1).max(R2_LIMITS.maxExpiresInSeconds).optional(),
-});
-const deleteSchema = z.object({ key: keySchema, ownerId: ownerIdSchema.optional() });
+
+const ownerCheckMessage = "pass { ownerId } or, for trusted server code, { skipOwnerCheck: true }";
+const ownerCheckShape = { ownerId: ownerIdSchema.optional(), skipOwnerCheck: z.boolean().optional() };
+/** Exactly one of `ownerId` and `skipOwnerCheck: true`, so the check is never skipped by omission. */
+const ownerCheckRule = (value: { ownerId?: string | undefined; skipOwnerCheck?: boolean | undefined }): boolean =>
+  (value.ownerId !== undefined) !== (value.skipOwnerCheck === true);
+const ownerCheckIssue = { error: ownerCheckMessage, path: ["ownerId"] };
+const ownerCheckSchema = z
+  .object(ownerCheckShape, { error: `must be an object: ${ownerCheckMessage}` })
+  .refine(ownerCheckRule, ownerCheckIssue);
+const downloadOptionsSchema = z
+  .object(
+    {
+      ...ownerCheckShape,
+      disposition: z.enum(["attachment", "inline"]).default("attachment"),
+      expiresInSeconds: z.int().min(1).max(R2_LIMITS.maxExpiresInSeconds).optional(),
+    },
+    { error: `must be an object: ${ownerCheckMessage}` },
+  )
+  .refine(ownerCheckRule, ownerCheckIssue);
+const downloadSchema = z.object({ key: keySchema, options: downloadOptionsSchema });
+const deleteSchema = z.object({ key: keySchema, options: ownerCheckSchema });
 const listSchema = z.object({
   ownerId: ownerIdSchema,
-  status: z.union([statusSchema, z.array(statusSchema).min(1)]).default("uploaded"),
-  limit: z.int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  options: z.object(
+    {
+      status: z.union([statusSchema, z.array(statusSchema).min(1)]).default("uploaded"),
+      limit: z.int().min(1).max(100).default(20),
+      cursor: z.string().max(200).optional(),
+    },
+    { error: "must be an object" },
+  ),
 });
 
 type Row = UploadsTable["$inferSelect"];
@@ -237,7 +316,7 @@ type Row = UploadsTable["$inferSelect"];
  *
  * @example
  * const uploads = createUploads({ db }) // R2_ACCOUNT_ID, R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY, R2_BUCKET
- * const { url, headers, key } = await uploads.createUploadURL({ policy: "avatar", filename, contentType, size, ownerId })
+ * const { url, headers, key } = await uploads.createUploadURL({ policy: "avatar", filename, contentType, size, ownerId, ip })
  * // browser: await fetch(url, { method: "PUT", headers, body: file })
  * const record = await uploads.completeUpload({ key, ownerId })
  */
@@ -261,7 +340,17 @@ export function createUploads(options: UploadsOptions): Uploads {
       prefix: policy.prefix ?? name.toLowerCase(),
     });
   }
-  const { threshold, partSize: minimumPartSize } = resolved.multipart;
+  const { threshold, partSize: minimumPartSize, signBatchSize } = resolved.multipart;
+  const limits = resolved.rateLimit;
+  const limiter = createRateLimiter(limits.storage === "memory" ? memoryStore() : databaseStore(db, rateLimits), {
+    enabled: limits.enabled,
+  });
+  const rule: RateLimitRuleSettings = {
+    window: limits.window,
+    perIP: limits.perIP,
+    perAccount: limits.perUser,
+    perUnknownIP: limits.perUnknownIP,
+  };
 
   function publicURL(key: string): string | null {
     return resolved.publicBaseURL ? `${resolved.publicBaseURL}/${key}` : null;
@@ -277,7 +366,8 @@ export function createUploads(options: UploadsOptions): Uploads {
       contentType: row.contentType,
       size: row.size,
       status: row.status,
-      etag: row.etag,
+      // A pending row may hold the ETag a completion in progress claimed; it is not verified yet.
+      etag: row.status === "pending" ? null : row.etag,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
       publicURL: publicURL(row.key),
@@ -286,24 +376,29 @@ export function createUploads(options: UploadsOptions): Uploads {
 
   function checkPolicy(input: z.output<typeof createUploadSchema>): ResolvedUploadPolicy {
     const policy = Object.hasOwn(policies, input.policy) ? policies[input.policy] : undefined;
+    // Messages name the configured policy and its limits, never what the caller sent.
     if (!policy) {
-      throw new UploadError(`Unknown upload policy "${input.policy}". Known: ${Object.keys(policies).join(", ")}.`, {
+      throw new UploadError(`No such upload policy. Known: ${Object.keys(policies).join(", ")}.`, {
         code: "UPLOAD_POLICY_UNKNOWN",
       });
     }
     if (!policy.contentTypes.some((allowed) => contentTypeMatches(allowed, input.contentType))) {
       throw new UploadError(
-        `Files of type ${input.contentType} are not allowed for "${policy.name}" (allowed: ${policy.contentTypes.join(", ")}).`,
+        `This file type is not allowed for "${policy.name}" (allowed: ${policy.contentTypes.join(", ")}).`,
         { code: "UPLOAD_TYPE_NOT_ALLOWED" },
       );
     }
     if (input.size > policy.maxBytes) {
-      throw new UploadError(
-        `The file is ${input.size} bytes; "${policy.name}" accepts at most ${policy.maxBytes} bytes.`,
-        { code: "UPLOAD_TOO_LARGE" },
-      );
+      throw new UploadError(`The file is too large: "${policy.name}" accepts at most ${policy.maxBytes} bytes.`, {
+        code: "UPLOAD_TOO_LARGE",
+      });
     }
     return policy;
+  }
+
+  /** Counts the attempt per user and per IP; throws RateLimitError (nothing signed or written yet). */
+  function enforceRateLimit(input: z.output<typeof createUploadSchema>): Promise<void> {
+    return limiter.enforce(RATE_LIMIT_BUCKET, rule, { ip: input.ip ?? null, account: input.ownerId });
   }
 
   function signing(expiresInSeconds = resolved.expiresInSeconds): { signing: Signing; expiresAt: Date } {
@@ -363,6 +458,11 @@ export function createUploads(options: UploadsOptions): Uploads {
     return row;
   }
 
+  async function reread(row: Row): Promise<Row | undefined> {
+    const [current] = await db.select().from(table).where(eq(table.id, row.id)).limit(1);
+    return current;
+  }
+
   async function setStatus(row: Row, status: UploadStatus, etag?: string | null): Promise<Row> {
     const [updated] = await db
       .update(table)
@@ -372,26 +472,130 @@ export function createUploads(options: UploadsOptions): Uploads {
     return updated ?? { ...row, status };
   }
 
-  /** HEAD the object and hold it to what was signed; a mismatch is deleted, never accepted. */
-  async function verify(row: Row): Promise<UploadRecord> {
+  /** What differs between a stored object and what was signed for `row`. */
+  function mismatches(row: Row, object: StoredObject): string[] {
+    const problems: string[] = [];
+    if (object.size !== row.size) problems.push(`size is ${object.size ?? "unknown"} bytes, ${row.size} were signed`);
+    const storedType = object.contentType?.trim().toLowerCase();
+    if (storedType !== row.contentType) problems.push(`content type is not ${row.contentType}`);
+    if (object.metadata[OWNER_METADATA] !== row.ownerId) problems.push("owner metadata does not match");
+    if (!object.etag) problems.push("storage gave no ETag");
+    return problems;
+  }
+
+  /**
+   * Deletes an object that failed verification and marks a still-pending record deleted; throws
+   * UPLOAD_MISMATCH. A record another completion has meanwhile finished is left alone and returned.
+   */
+  async function reject(row: Row, objectKey: string, reason: string): Promise<UploadRecord> {
+    await storage("Deleting the mismatched object", () => r2.delete(objectKey));
+    const [marked] = await db
+      .update(table)
+      .set({ status: "deleted" })
+      .where(and(eq(table.id, row.id), eq(table.status, "pending")))
+      .returning({ id: table.id });
+    if (!marked) return settled(row);
+    throw new UploadError(`The uploaded object was rejected and deleted: ${reason}.`, { code: "UPLOAD_MISMATCH" });
+  }
+
+  /**
+   * After a completion lost a race (claim, copy or final update): the record as another call
+   * left it. Uploaded: that call's verified bytes are what is stored, so return it.
+   */
+  async function settled(row: Row): Promise<UploadRecord> {
+    const current = await reread(row);
+    if (current?.status === "uploaded") return toRecord(current);
+    if (!current || current.status === "deleted") {
+      throw new UploadError("This upload was deleted.", { code: "UPLOAD_NOT_FOUND" });
+    }
+    throw new UploadError("The upload changed while another completion of it was running; upload it again.", {
+      code: "UPLOAD_MISMATCH",
+    });
+  }
+
+  /**
+   * Single-PUT completion. The browser's URL writes only the staging key, and a URL stays valid
+   * until it expires, so it can be replayed after completion. What downloads serve is therefore
+   * a server-side copy at the final key, for which no URL is ever signed:
+   *
+   * 1. HEAD the staging object: size, type and owner as signed (else it is deleted).
+   * 2. Claim the record for that ETag (one conditional UPDATE), so two completions with different
+   *    bytes never both copy.
+   * 3. Copy staging → final with `x-amz-copy-source-if-match: <ETag>` (a replay in between makes
+   *    S3/R2 refuse), and compare the copy's ETag with the verified one anyway (for stores that
+   *    ignore the condition, s3rver among them).
+   * 4. Mark the record uploaded (conditional on the claim), then delete the staging object.
+   */
+  async function completeStaged(row: Row): Promise<UploadRecord> {
+    const staging = stagingKey(row.key);
+    const object = await storage("Checking the upload", () => r2.head(staging));
+    if (!object) {
+      throw new UploadError("Nothing has been uploaded to this key yet.", { code: "UPLOAD_NOT_FOUND" });
+    }
+    const problems = mismatches(row, object);
+    if (problems.length > 0) return reject(row, staging, problems.join("; "));
+    const etag = object.etag as string;
+
+    // A retry after a crash with the same bytes may take over its own earlier claim.
+    const [claimed] = await db
+      .update(table)
+      .set({ etag })
+      .where(and(eq(table.id, row.id), eq(table.status, "pending"), or(isNull(table.etag), eq(table.etag, etag))))
+      .returning({ id: table.id });
+    if (!claimed) return settled(row);
+
+    let copied: string | undefined;
+    try {
+      copied = await storage("Copying the verified upload", () =>
+        r2.copy({ from: staging, to: row.key, ifMatch: etag }),
+      );
+    } catch (error) {
+      const kind = isTetrastackError(error) ? storageErrorKind(error.cause) : "other";
+      // The staging object changed between the HEAD and the copy: a replayed PUT.
+      if (kind === "precondition-failed") return reject(row, staging, "it changed while it was being verified");
+      // Gone: another completion finished (and removed it), or the upload was deleted.
+      if (kind === "not-found") return settled(row);
+      throw error;
+    }
+    if (copied !== etag) {
+      // The store ignored the condition and copied bytes nobody verified: keep neither copy.
+      await storage("Deleting the unverified copy", () =>
+        Promise.all([r2.delete(row.key), r2.delete(staging)]).then(() => undefined),
+      );
+      await setStatus(row, "deleted");
+      throw new UploadError("The upload changed while it was being completed; it has been deleted.", {
+        code: "UPLOAD_MISMATCH",
+      });
+    }
+    const [done] = await db
+      .update(table)
+      .set({ status: "uploaded" })
+      .where(and(eq(table.id, row.id), eq(table.status, "pending"), eq(table.etag, etag)))
+      .returning();
+    // The copy is what counts now; a staging object left by a failed delete is the lifecycle rule's.
+    await r2.delete(staging).catch(() => undefined);
+    if (done) return toRecord(done);
+    const current = await reread(row);
+    if (current?.status === "uploaded" && current.etag === etag) return toRecord(current);
+    // Deleted meanwhile: the copy must not outlive its record.
+    await storage("Deleting the copy of a deleted upload", () => r2.delete(row.key));
+    return settled(row);
+  }
+
+  /** Multipart completion: HEAD the assembled object (no URL can write it any more) and hold it to what was signed. */
+  async function verifyAssembled(row: Row): Promise<UploadRecord> {
     const object = await storage("Checking the upload", () => r2.head(row.key));
     if (!object) {
       throw new UploadError("Nothing has been uploaded to this key yet.", { code: "UPLOAD_NOT_FOUND" });
     }
-    const problems: string[] = [];
-    if (object.size !== row.size) problems.push(`size is ${object.size ?? "unknown"} bytes, ${row.size} were signed`);
-    const storedType = object.contentType?.trim().toLowerCase();
-    if (storedType !== row.contentType)
-      problems.push(`content type is ${storedType ?? "missing"}, not ${row.contentType}`);
-    if (object.metadata[OWNER_METADATA] !== row.ownerId) problems.push("owner metadata does not match");
-    if (problems.length > 0) {
-      await storage("Deleting the mismatched object", () => r2.delete(row.key));
-      await setStatus(row, "deleted");
-      throw new UploadError(`The uploaded object was rejected and deleted: ${problems.join("; ")}.`, {
-        code: "UPLOAD_MISMATCH",
-      });
-    }
-    return toRecord(await setStatus(row, "uploaded", object.etag ?? null));
+    const problems = mismatches(row, object);
+    if (problems.length > 0) return reject(row, row.key, problems.join("; "));
+    const [done] = await db
+      .update(table)
+      .set({ status: "uploaded", etag: object.etag ?? null })
+      .where(and(eq(table.id, row.id), eq(table.status, "pending")))
+      .returning();
+    return done ? toRecord(done) : settled(row);
   }
 
   async function signParts(
@@ -416,22 +620,25 @@ export function createUploads(options: UploadsOptions): Uploads {
   return {
     policies,
     multipartThreshold: threshold,
-    publicURL,
+
+    publicURL(key) {
+      return publicURL(parseInput(keySchema, key, "publicURL"));
+    },
 
     async createUploadURL(raw) {
       const input = parseInput(createUploadSchema, raw, "createUploadURL");
       const policy = checkPolicy(input);
       if (input.size > threshold) {
-        throw new UploadError(
-          `The file is ${input.size} bytes; files over ${threshold} bytes must use createMultipartUpload.`,
-          { code: "UPLOAD_MULTIPART_REQUIRED" },
-        );
+        throw new UploadError(`Files over ${threshold} bytes must use createMultipartUpload.`, {
+          code: "UPLOAD_MULTIPART_REQUIRED",
+        });
       }
+      await enforceRateLimit(input);
       const key = buildKey(policy.prefix, input.filename);
       const { signing: when, expiresAt } = signing();
       const url = await storage("Signing the upload URL", () =>
         r2.presignPut({
-          key,
+          key: stagingKey(key),
           contentType: input.contentType,
           contentLength: input.size,
           metadata: { [OWNER_METADATA]: input.ownerId },
@@ -446,36 +653,43 @@ export function createUploads(options: UploadsOptions): Uploads {
       const ref = parseInput(refSchema, raw, "completeUpload");
       const row = await findOwned(ref.key, ref.ownerId);
       if (row.status === "deleted") throw new UploadError("This upload was deleted.", { code: "UPLOAD_NOT_FOUND" });
-      return verify(row);
+      // Already verified and copied: never read the staging key again, whatever a replay put there.
+      if (row.status === "uploaded") return toRecord(row);
+      return completeStaged(row);
     },
 
-    async createDownloadURL(key, options = {}) {
-      const input = parseInput(downloadSchema, { ...options, key }, "createDownloadURL");
-      const row = await findOwned(input.key, input.ownerId);
+    async createDownloadURL(key, options) {
+      const { key: parsedKey, options: input } = parseInput(downloadSchema, { key, options }, "createDownloadURL");
+      const row = await findOwned(parsedKey, input.ownerId);
       if (row.status !== "uploaded") {
         throw new UploadError(`This upload is ${row.status}, not downloadable.`, { code: "UPLOAD_NOT_FOUND" });
       }
+      const disposition = effectiveDisposition(row.contentType, input.disposition);
       const { signing: when, expiresAt } = signing(input.expiresInSeconds);
       const url = await storage("Signing the download URL", () =>
         r2.presignGet({
           key: row.key,
-          contentDisposition: contentDisposition(row.filename, input.disposition),
+          contentDisposition: contentDisposition(downloadFilename(row.filename, row.contentType), disposition),
+          contentType: row.contentType,
           ...when,
         }),
       );
       return { url, method: "GET", expiresAt };
     },
 
-    async deleteUpload(key, options = {}) {
-      const input = parseInput(deleteSchema, { ...options, key }, "deleteUpload");
-      const row = await findOwned(input.key, input.ownerId);
+    async deleteUpload(key, options) {
+      const { key: parsedKey, options: input } = parseInput(deleteSchema, { key, options }, "deleteUpload");
+      const row = await findOwned(parsedKey, input.ownerId);
       if (row.status === "deleted") return toRecord(row);
-      await storage("Deleting the object", () => r2.delete(row.key));
+      // Both keys: a pending upload may sit in staging, a completed one at its key.
+      await storage("Deleting the object", () =>
+        Promise.all([r2.delete(row.key), r2.delete(stagingKey(row.key))]).then(() => undefined),
+      );
       return toRecord(await setStatus(row, "deleted"));
     },
 
     async listUploads(ownerId, options = {}) {
-      const input = parseInput(listSchema, { ...options, ownerId }, "listUploads");
+      const { ownerId: owner, options: input } = parseInput(listSchema, { ownerId, options }, "listUploads");
       const statuses = typeof input.status === "string" ? [input.status] : input.status;
       const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
       const rows = await db
@@ -483,7 +697,7 @@ export function createUploads(options: UploadsOptions): Uploads {
         .from(table)
         .where(
           and(
-            eq(table.ownerId, input.ownerId),
+            eq(table.ownerId, owner),
             inArray(table.status, statuses),
             after
               ? or(
@@ -506,6 +720,7 @@ export function createUploads(options: UploadsOptions): Uploads {
     async createMultipartUpload(raw) {
       const input = parseInput(createUploadSchema, raw, "createMultipartUpload");
       const policy = checkPolicy(input);
+      await enforceRateLimit(input);
       const plan = planParts(input.size, minimumPartSize);
       const key = buildKey(policy.prefix, input.filename);
       const uploadId = await storage("Starting the multipart upload", () =>
@@ -519,23 +734,34 @@ export function createUploads(options: UploadsOptions): Uploads {
         await r2.abortMultipart({ key, uploadId }).catch(() => undefined);
         throw error;
       }
-      const partNumbers = Array.from({ length: plan.partCount }, (_, index) => index + 1);
-      const { parts, expiresAt } = await signParts(row, uploadId, plan, partNumbers);
-      return { key, uploadId, partSize: plan.partSize, partCount: plan.partCount, parts, expiresAt };
+      const first = Array.from({ length: Math.min(plan.partCount, signBatchSize) }, (_, index) => index + 1);
+      const { parts, expiresAt } = await signParts(row, uploadId, plan, first);
+      return {
+        key,
+        uploadId,
+        partSize: plan.partSize,
+        partCount: plan.partCount,
+        parts,
+        signBatchSize,
+        expiresAt,
+      };
     },
 
     async signUploadParts(raw) {
       const ref = parseInput(signPartsSchema, raw, "signUploadParts");
+      if (ref.partNumbers.length > signBatchSize) {
+        throw new ValidationError(`signUploadParts: partNumbers: at most ${signBatchSize} parts per call`, {
+          issues: [{ path: "partNumbers", message: `must list at most ${signBatchSize} parts` }],
+        });
+      }
       const row = await findPending(ref);
       const plan = planParts(row.size, minimumPartSize);
-      const partNumbers = ref.partNumbers ?? Array.from({ length: plan.partCount }, (_, index) => index + 1);
-      const outside = partNumbers.find((partNumber) => partNumber > plan.partCount);
-      if (outside !== undefined) {
+      if (ref.partNumbers.some((partNumber) => partNumber > plan.partCount)) {
         throw new ValidationError(`signUploadParts: partNumbers: this upload has ${plan.partCount} parts`, {
           issues: [{ path: "partNumbers", message: `must be between 1 and ${plan.partCount}` }],
         });
       }
-      return signParts(row, ref.uploadId, plan, [...new Set(partNumbers)]);
+      return signParts(row, ref.uploadId, plan, [...new Set(ref.partNumbers)]);
     },
 
     async completeMultipartUpload(raw) {
@@ -556,7 +782,8 @@ export function createUploads(options: UploadsOptions): Uploads {
           "invalid-part": ["UPLOAD_MISMATCH", "A part is missing, too small or does not match its ETag."],
         },
       );
-      return verify(row);
+      // Completing ends the upload id, so the part URLs can no longer write this key.
+      return verifyAssembled(row);
     },
 
     async abortMultipartUpload(raw) {

@@ -1,7 +1,8 @@
 /**
  * `@tetrastack/backend/uploads`: presigned uploads to Cloudflare R2 (or any S3-compatible store)
- * bound to type, size and owner, verified after upload, tracked in the `uploads` table, with
- * presigned multipart uploads for large files and signed downloads that keep unicode filenames.
+ * bound to type, size and owner, verified after upload and copied to a key no URL can write,
+ * tracked in the `uploads` table, rate limited per user and per IP, with presigned multipart
+ * uploads for large files and signed downloads served as their verified type.
  * @module
  */
 
@@ -14,6 +15,7 @@ export {
   type ErrorCode,
   type ErrorIssue,
   isTetrastackError,
+  RateLimitError,
   TetrastackError,
   UploadError,
   type UploadErrorCode,
@@ -25,9 +27,13 @@ export { type CorsRule, type CorsRuleOptions, r2CorsRule } from "./cors.js";
 export {
   type CreateUploadInput,
   createUploads,
+  type DownloadPresentation,
   type DownloadURLOptions,
   type ListUploadsOptions,
   type MultipartRef,
+  type OwnerCheck,
+  type OwnerCheckSkipped,
+  type OwnerScoped,
   type PresignedDownload,
   type PresignedMultipartUpload,
   type PresignedPart,
@@ -44,6 +50,7 @@ export {
   DEFAULT_UPLOAD_POLICIES,
   type ResolvedUploadPolicy,
   type UploadPolicy,
+  type UploadRateLimitOptions,
   type UploadsDatabase,
   type UploadsOptions,
   type UploadsTable,

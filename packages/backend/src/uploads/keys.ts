@@ -50,6 +50,18 @@ export function buildKey(prefix: string, filename: string): string {
   return `${prefix}/${uuidv7()}/${extension ? `${slug}.${extension}` : slug}`;
 }
 
+/**
+ * @internal Where the browser's PUT lands: `_staging/<key>`. No policy prefix can start with `_`,
+ * so staging keys never collide with final ones, and one bucket lifecycle rule on `_staging/`
+ * removes what a replayed PUT leaves there after completion.
+ */
+export const STAGING_PREFIX = "_staging/";
+
+/** @internal The staging key of a record's key. */
+export function stagingKey(key: string): string {
+  return `${STAGING_PREFIX}${key}`;
+}
+
 /** How a browser should treat a download: save it (`attachment`) or show it (`inline`). */
 export type Disposition = "attachment" | "inline";
 

@@ -108,8 +108,60 @@ export interface UploadsOptions {
      * @default 10485760 (10 MiB)
      */
     partSize?: number;
+    /**
+     * Most part URLs signed at once: `createMultipartUpload` returns the first this many, and each
+     * `signUploadParts` call signs at most this many. Bounds the work one request can cause (a
+     * 200 GiB file has 9,753 parts). 1 to 1000.
+     * @default 100
+     */
+    signBatchSize?: number;
   };
+  /** Limits on signing uploads (`createUploadURL`, `createMultipartUpload`), per user and per IP. */
+  rateLimit?: UploadRateLimitOptions;
 }
+
+/**
+ * How many uploads may be signed: per user (`ownerId`) and per client address (the `ip` the
+ * caller passes), in fixed windows. A refused call throws `RateLimitError` (`RATE_LIMITED`, with
+ * `retryAfter`) before anything is signed or written.
+ */
+export interface UploadRateLimitOptions {
+  /**
+   * Turn the limits off (not advisable outside tests).
+   * @default true
+   */
+  enabled?: boolean;
+  /**
+   * `"database"` counts in the `rate_limits` table, so every instance on the database shares one
+   * limit. `"memory"` counts per process: an explicit opt-in for single-instance apps.
+   * @default "database"
+   */
+  storage?: "database" | "memory";
+  /**
+   * Window length in seconds (1 to 604800).
+   * @default 3600
+   */
+  window?: number;
+  /**
+   * Uploads one user may start in a window.
+   * @default 100
+   */
+  perUser?: number;
+  /**
+   * Uploads one client address (IPv6 counted per /64) may start in a window.
+   * @default 300
+   */
+  perIP?: number;
+  /**
+   * Uploads in a window from all callers whose `ip` is not an IP address (`"unknown"`, a garbled
+   * header value), together. `ip: null` or no `ip` is not counted per IP at all.
+   * @default 10 × perIP
+   */
+  perUnknownIP?: number;
+}
+
+/** Columns `/uploads` reads and writes; a custom `table` must have them all. */
+const TABLE_COLUMNS = ["id", "ownerId", "key", "policy", "filename", "contentType", "size", "status", "etag"] as const;
 
 const contentTypePattern = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/(?:\*|[a-z0-9][a-z0-9!#$&^_.+-]{0,126})$/;
 const policyNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -154,7 +206,13 @@ export const uploadsOptionsSchema = z
       "must be a Drizzle database (createDatabase())",
     ),
     table: z
-      .custom<UploadsTable>((value) => typeof value === "object" && value !== null, "must be a Drizzle table")
+      .custom<UploadsTable>(
+        (value) =>
+          typeof value === "object" &&
+          value !== null &&
+          TABLE_COLUMNS.every((column) => typeof (value as Record<string, unknown>)[column] === "object"),
+        "must be a Drizzle table with the columns of the uploads table",
+      )
       .default(uploads),
     accountId: z.string().trim().min(1).optional(),
     accessKeyId: credential("accessKeyId", "R2_ACCESS_KEY_ID"),
@@ -183,7 +241,23 @@ export const uploadsOptionsSchema = z
           .min(R2_LIMITS.minPartBytes)
           .max(R2_LIMITS.maxPartBytes)
           .default(10 * MiB),
+        signBatchSize: z.int().min(1).max(1000).default(100),
       })
+      .prefault({}),
+    rateLimit: z
+      .object({
+        enabled: z.boolean().default(true),
+        storage: z.enum(["database", "memory"]).default("database"),
+        window: z
+          .int()
+          .min(1)
+          .max(7 * 86_400)
+          .default(3600),
+        perUser: z.int().min(1).default(100),
+        perIP: z.int().min(1).default(300),
+        perUnknownIP: z.int().min(1).optional(),
+      })
+      .transform(({ perUnknownIP, ...rule }) => ({ ...rule, perUnknownIP: perUnknownIP ?? rule.perIP * 10 }))
       .prefault({}),
   })
   .refine((options) => Boolean(options.endpoint || options.accountId), {
@@ -208,8 +282,12 @@ export interface ResolvedUploadPolicy {
   prefix: string;
 }
 
-/** @internal Options as given, with credentials taken from the environment where not given. */
+/**
+ * @internal Options as given, with credentials taken from the environment where not given.
+ * Anything but an object is passed on as it is, for the schema to refuse with a ConfigError.
+ */
 export function withEnvironment(options: UploadsOptions, env: Record<string, string | undefined>): unknown {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) return options;
   const pick = (given: string | undefined, variable: string): string | undefined => given || env[variable] || undefined;
   return {
     ...options,

@@ -48,8 +48,14 @@ describe("createR2Client", () => {
     expect(new URL(part).searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;host");
     expect(new URL(part).searchParams.get("partNumber")).toBe("2");
     expect(checksumParameters(part)).toEqual([]);
-    const get = await client.presignGet({ key: "k", contentDisposition: 'attachment; filename="a.pdf"', ...signing });
+    const get = await client.presignGet({
+      key: "k",
+      contentDisposition: 'attachment; filename="a.pdf"',
+      contentType: "application/pdf",
+      ...signing,
+    });
     expect(new URL(get).searchParams.get("response-content-disposition")).toBe('attachment; filename="a.pdf"');
+    expect(new URL(get).searchParams.get("response-content-type")).toBe("application/pdf");
     expect(checksumParameters(get)).toEqual([]);
   });
 });
@@ -62,6 +68,7 @@ describe("storageErrorKind", () => {
     [{ name: "NoSuchUpload", $metadata: { httpStatusCode: 404 } }, "no-such-upload"],
     [{ name: "InvalidPart" }, "invalid-part"],
     [{ name: "EntityTooSmall" }, "invalid-part"],
+    [{ name: "PreconditionFailed", $metadata: { httpStatusCode: 412 } }, "precondition-failed"],
     [{ name: "SignatureDoesNotMatch", $metadata: { httpStatusCode: 403 } }, "other"],
     [new TypeError("fetch failed"), "other"],
     ["string", "other"],

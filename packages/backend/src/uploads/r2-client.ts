@@ -1,6 +1,7 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -41,11 +42,16 @@ export interface R2Client {
   presignPut(
     input: { key: string; contentType: string; contentLength: number; metadata: Record<string, string> } & Signing,
   ): Promise<string>;
-  presignGet(input: { key: string; contentDisposition: string } & Signing): Promise<string>;
+  presignGet(input: { key: string; contentDisposition: string; contentType: string } & Signing): Promise<string>;
   presignUploadPart(
     input: { key: string; uploadId: string; partNumber: number; contentLength: number } & Signing,
   ): Promise<string>;
   head(key: string): Promise<StoredObject | null>;
+  /**
+   * Server-side copy of `from` to `to`, metadata included, only if `from` still has the ETag
+   * `ifMatch` (on stores that honour `x-amz-copy-source-if-match`); returns the new object's ETag.
+   */
+  copy(input: { from: string; to: string; ifMatch: string }): Promise<string | undefined>;
   delete(key: string): Promise<void>;
   createMultipart(input: { key: string; contentType: string; metadata: Record<string, string> }): Promise<string>;
   completeMultipart(input: {
@@ -90,8 +96,13 @@ export function createR2Client(options: R2ClientOptions): R2Client {
         signableHeaders: new Set(["content-type"]),
       });
     },
-    presignGet({ key, contentDisposition, expiresInSeconds, signingDate }) {
-      const command = new GetObjectCommand({ Bucket, Key: key, ResponseContentDisposition: contentDisposition });
+    presignGet({ key, contentDisposition, contentType, expiresInSeconds, signingDate }) {
+      const command = new GetObjectCommand({
+        Bucket,
+        Key: key,
+        ResponseContentDisposition: contentDisposition,
+        ResponseContentType: contentType,
+      });
       return getSignedUrl(client, command, { expiresIn: expiresInSeconds, signingDate });
     },
     presignUploadPart({ key, uploadId, partNumber, contentLength, expiresInSeconds, signingDate }) {
@@ -117,6 +128,18 @@ export function createR2Client(options: R2ClientOptions): R2Client {
         if (storageErrorKind(error) === "not-found") return null;
         throw error;
       }
+    },
+    async copy({ from, to, ifMatch }) {
+      const result = await client.send(
+        new CopyObjectCommand({
+          Bucket,
+          Key: to,
+          CopySource: `${Bucket}/${from.split("/").map(encodeURIComponent).join("/")}`,
+          CopySourceIfMatch: `"${ifMatch}"`,
+          MetadataDirective: "COPY",
+        }),
+      );
+      return result.CopyObjectResult?.ETag?.replaceAll('"', "");
     },
     async delete(key) {
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
@@ -145,13 +168,14 @@ export function createR2Client(options: R2ClientOptions): R2Client {
 }
 
 /** @internal What kind of storage failure an error from the S3 client is. */
-export type StorageErrorKind = "not-found" | "no-such-upload" | "invalid-part" | "other";
+export type StorageErrorKind = "not-found" | "no-such-upload" | "invalid-part" | "precondition-failed" | "other";
 
 /** @internal Sorts an S3 client error by its name and HTTP status. */
 export function storageErrorKind(error: unknown): StorageErrorKind {
   const { name, status } = describeStorageError(error);
   if (name === "NoSuchUpload") return "no-such-upload";
   if (name === "InvalidPart" || name === "InvalidPartOrder" || name === "EntityTooSmall") return "invalid-part";
+  if (name === "PreconditionFailed" || status === 412) return "precondition-failed";
   if (name === "NotFound" || name === "NoSuchKey" || status === 404) return "not-found";
   return "other";
 }

@@ -17,9 +17,12 @@ function formatBytes(bytes: number): string {
 export default async function UploadsPage() {
   const { user } = await requireUser();
   let items: UploadRecord[] = [];
+  let multipartThreshold = 0;
   let problem: string | undefined;
   try {
-    ({ items } = await getUploads().listUploads(user.id, { limit: 50 }));
+    const uploads = getUploads();
+    multipartThreshold = uploads.multipartThreshold;
+    ({ items } = await uploads.listUploads(user.id, { limit: 50 }));
   } catch (error) {
     if (!isTetrastackError(error)) throw error;
     problem = error.code;
@@ -38,7 +41,11 @@ export default async function UploadsPage() {
       ) : (
         <section className="card" aria-labelledby="upload-title">
           <h2 id="upload-title">Upload a file</h2>
-          <UploadForm accept={ATTACHMENT_POLICY.contentTypes.join(",")} maxBytes={ATTACHMENT_POLICY.maxBytes} />
+          <UploadForm
+            accept={ATTACHMENT_POLICY.contentTypes.join(",")}
+            maxBytes={ATTACHMENT_POLICY.maxBytes}
+            multipartThreshold={multipartThreshold}
+          />
         </section>
       )}
       <section className="card" aria-labelledby="files-title">
@@ -69,7 +76,8 @@ export default async function UploadsPage() {
                     <time dateTime={item.updatedAt.toISOString()}>{item.updatedAt.toUTCString()}</time>
                   </td>
                   <td className="actions">
-                    <a href={`/uploads/download?key=${encodeURIComponent(item.key)}`} download={item.filename}>
+                    {/* No name in `download`: storage names the file after its verified type (Content-Disposition). */}
+                    <a href={`/uploads/download?key=${encodeURIComponent(item.key)}`} download>
                       Download<span className="sr-only"> {item.filename}</span>
                     </a>
                     <DeleteUploadButton uploadKey={item.key} filename={item.filename} />

@@ -3,7 +3,15 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useRef, useState } from "react";
 import { FormError } from "@/components/form-parts";
-import { completeUpload, startUpload } from "./actions";
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  completeUpload,
+  type PartURL,
+  signUploadParts,
+  startMultipartUpload,
+  startUpload,
+} from "./actions";
 
 type Phase = "idle" | "signing" | "uploading" | "verifying" | "done";
 
@@ -15,64 +23,126 @@ const phaseText: Record<Phase, string> = {
   done: "Uploaded.",
 };
 
-/** PUTs the file straight to storage with XMLHttpRequest, which (unlike fetch) reports upload progress. */
-function put(
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  file: File,
-  onProgress: (n: number) => void,
-) {
-  return new Promise<"ok" | "UPLOAD_REFUSED" | "UPLOAD_NETWORK">((resolve) => {
+type Sent = { ok: true; etag: string | null } | { ok: false; error: "UPLOAD_REFUSED" | "UPLOAD_NETWORK" };
+
+/**
+ * PUTs a body straight to storage with XMLHttpRequest, which (unlike fetch) reports upload
+ * progress. Resolves with the `ETag` answer header, which multipart completion needs (the bucket's
+ * CORS rule exposes it).
+ */
+function put(url: string, headers: Record<string, string>, body: Blob, onProgress: (loaded: number) => void) {
+  return new Promise<Sent>((resolve) => {
     const xhr = new XMLHttpRequest();
-    xhr.open(method, url);
+    xhr.open("PUT", url);
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable) onProgress(Math.round((event.loaded / event.total) * 100));
-    };
-    xhr.onload = () => resolve(xhr.status >= 200 && xhr.status < 300 ? "ok" : "UPLOAD_REFUSED");
-    xhr.onerror = () => resolve("UPLOAD_NETWORK");
-    xhr.send(file);
+    xhr.upload.onprogress = (event) => onProgress(event.loaded);
+    xhr.onload = () =>
+      resolve(
+        xhr.status >= 200 && xhr.status < 300
+          ? { ok: true, etag: xhr.getResponseHeader("ETag") }
+          : { ok: false, error: "UPLOAD_REFUSED" },
+      );
+    xhr.onerror = () => resolve({ ok: false, error: "UPLOAD_NETWORK" });
+    xhr.send(body);
   });
 }
 
-export function UploadForm({ accept, maxBytes }: { accept: string; maxBytes: number }) {
+type Result = { error?: string; retryAfter?: number };
+
+/** One PUT to a URL signed for the file's type and size, then the server's check. */
+async function uploadWhole(
+  file: File,
+  onProgress: (loaded: number) => void,
+  onPhase: (p: Phase) => void,
+): Promise<Result> {
+  // 1. The server checks type, size, owner and the rate limit, records a pending upload and signs a PUT.
+  const signed = await startUpload({ name: file.name, type: file.type, size: file.size });
+  if ("error" in signed) return signed;
+  // 2. The browser sends the bytes to storage itself; the server never sees them.
+  onPhase("uploading");
+  const sent = await put(signed.url, signed.headers, file, onProgress);
+  if (!sent.ok) return { error: sent.error };
+  // 3. The server looks at the stored object before accepting it.
+  onPhase("verifying");
+  return completeUpload(signed.key);
+}
+
+/**
+ * Large files: one PUT per part, in order. The server signs part URLs a batch at a time
+ * (`signBatchSize`), so the next batch is asked for when the current one is used up.
+ */
+async function uploadInParts(
+  file: File,
+  onProgress: (loaded: number) => void,
+  onPhase: (p: Phase) => void,
+): Promise<Result> {
+  const started = await startMultipartUpload({ name: file.name, type: file.type, size: file.size });
+  if ("error" in started) return started;
+  const upload = { key: started.key, uploadId: started.uploadId };
+  const etags: { partNumber: number; etag: string }[] = [];
+  let batch: PartURL[] = started.parts;
+  onPhase("uploading");
+  while (etags.length < started.partCount) {
+    if (batch.length === 0) {
+      const first = etags.length + 1;
+      const count = Math.min(started.signBatchSize, started.partCount - etags.length);
+      const signed = await signUploadParts(
+        upload,
+        Array.from({ length: count }, (_, index) => first + index),
+      );
+      if ("error" in signed) {
+        await abortMultipartUpload(upload);
+        return signed;
+      }
+      batch = signed.parts;
+    }
+    const part = batch.shift() as PartURL;
+    const start = (part.partNumber - 1) * started.partSize;
+    const sent = await put(part.url, {}, file.slice(start, start + part.size), (loaded) => onProgress(start + loaded));
+    if (!sent.ok || !sent.etag) {
+      await abortMultipartUpload(upload);
+      return { error: sent.ok ? "UPLOAD_REFUSED" : sent.error };
+    }
+    etags.push({ partNumber: part.partNumber, etag: sent.etag });
+  }
+  onPhase("verifying");
+  return completeMultipartUpload(upload, etags);
+}
+
+export function UploadForm({
+  accept,
+  maxBytes,
+  multipartThreshold,
+}: {
+  accept: string;
+  maxBytes: number;
+  multipartThreshold: number;
+}) {
   const router = useRouter();
   const input = useRef<HTMLInputElement>(null);
   const [phase, setPhase] = useState<Phase>("idle");
   const [progress, setProgress] = useState(0);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<{ code: string; retryAfter?: number | undefined }>();
   const busy = phase === "signing" || phase === "uploading" || phase === "verifying";
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const form = event.currentTarget;
     const file = input.current?.files?.[0];
     setError(undefined);
-    if (!file) return setError("NO_FILE");
+    if (!file) return setError({ code: "NO_FILE" });
     setProgress(0);
     setPhase("signing");
-    // 1. The server checks type, size and owner, records a pending upload and signs a PUT.
-    const signed = await startUpload({ name: file.name, type: file.type, size: file.size });
-    if ("error" in signed) {
+    const onProgress = (loaded: number) => setProgress(Math.round((Math.min(loaded, file.size) / file.size) * 100));
+    const upload = file.size > multipartThreshold ? uploadInParts : uploadWhole;
+    const result = await upload(file, onProgress, setPhase);
+    if (result.error) {
       setPhase("idle");
-      return setError(signed.error);
+      return setError({ code: result.error, retryAfter: result.retryAfter });
     }
-    // 2. The browser sends the bytes to storage itself; the server never sees them.
-    setPhase("uploading");
-    const sent = await put(signed.url, signed.method, signed.headers, file, setProgress);
-    if (sent !== "ok") {
-      setPhase("idle");
-      return setError(sent);
-    }
-    // 3. The server looks at the stored object before accepting it.
-    setPhase("verifying");
-    const completed = await completeUpload(signed.key);
-    if (completed.error) {
-      setPhase("idle");
-      return setError(completed.error);
-    }
+    setProgress(100);
     setPhase("done");
-    event.currentTarget?.reset();
+    form.reset();
     if (input.current) input.current.value = "";
     router.refresh();
   }
@@ -107,7 +177,7 @@ export function UploadForm({ accept, maxBytes }: { accept: string; maxBytes: num
       <p id="upload-status" role="status" className="hint">
         {phaseText[phase]}
       </p>
-      <FormError id="upload-error" error={error} />
+      <FormError id="upload-error" error={error?.code} retryAfter={error?.retryAfter} />
       <button type="submit" className="primary" disabled={busy}>
         {busy ? "Uploading…" : "Upload"}
       </button>

@@ -1,3 +1,4 @@
+import { defaultClientIP } from "@tetrastack/backend/auth";
 import { sessionFromBearer } from "@/lib/bearer";
 import { handle, jsonBody, unauthorized } from "@/lib/http";
 import { getUploads } from "@/lib/uploads";
@@ -5,7 +6,8 @@ import { getUploads } from "@/lib/uploads";
 /**
  * POST /api/v1/uploads { filename, contentType, size } → 201 { url, method, headers, key, expiresAt }.
  * The app then PUTs exactly `size` bytes to `url` with `headers`, and calls POST /api/v1/uploads/complete.
- * 400 VALIDATION_FAILED, 413 UPLOAD_TOO_LARGE, 415 UPLOAD_TYPE_NOT_ALLOWED.
+ * 400 VALIDATION_FAILED, 413 UPLOAD_TOO_LARGE, 415 UPLOAD_TYPE_NOT_ALLOWED, 429 RATE_LIMITED (with Retry-After):
+ * 100 uploads per user and 300 per client address an hour.
  */
 export function POST(request: Request): Promise<Response> {
   return handle(async () => {
@@ -18,6 +20,7 @@ export function POST(request: Request): Promise<Response> {
       contentType: body.contentType as string,
       size: body.size as number,
       ownerId: session.user.id,
+      ip: defaultClientIP(request.headers),
     });
     return Response.json(upload, { status: 201 });
   });
