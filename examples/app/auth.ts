@@ -10,6 +10,7 @@ export const {
   signIn,
   signOut,
   getSession,
+  getClientIP,
   requireUser,
   registerUser,
   listSessions,

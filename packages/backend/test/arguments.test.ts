@@ -4,77 +4,11 @@
  * input. Before the fix, `createDatabase(null)`, `slugify("x", null)`, `uuidv7Date(42)`, `id(42)`
  * and others threw raw TypeErrors (some echoing the input) or silently accepted nonsense.
  */
-import { inspect } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import * as database from "../src/database/index.js";
 import * as utils from "../src/utils/index.js";
 import { createTestDatabase } from "./helpers.js";
-
-const MARKER = "MARKER-c0ffee";
-const HUGE = `${MARKER}${"x".repeat(2_000_000)}`;
-const noPrototype = Object.create(null) as object;
-
-/** Values of every wrong type, plus a huge string carrying a marker that must never be echoed. */
-const WRONG: readonly unknown[] = [
-  null,
-  undefined,
-  0,
-  -1,
-  1.5,
-  Number.NaN,
-  Number.POSITIVE_INFINITY,
-  10n,
-  true,
-  "",
-  MARKER,
-  HUGE,
-  Symbol(MARKER),
-  {},
-  [],
-  [MARKER],
-  noPrototype,
-  { toString: () => MARKER },
-  () => MARKER,
-  new Date(Number.NaN),
-];
-
-type Outcome = { kind: "returned"; value: unknown } | { kind: "threw"; error: unknown };
-
-async function call(fn: () => unknown): Promise<Outcome> {
-  try {
-    return { kind: "returned", value: await fn() };
-  } catch (error) {
-    return { kind: "threw", error };
-  }
-}
-
-function closeIfDatabase(value: unknown): void {
-  const client = (value as { $client?: { close?: () => void } } | null)?.$client;
-  if (typeof client?.close === "function") client.close();
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === "string" && value.length > 40) return `string(${value.length})`;
-  try {
-    return inspect(value, { depth: 0 }).slice(0, 40);
-  } catch {
-    return typeof value;
-  }
-}
-
-/**
- * One public function and one argument position. `accepts` lists the wrong-looking values that
- * are valid there (`undefined` for an optional argument); `neverThrows` marks functions documented
- * to return for any input.
- */
-interface Case {
-  name: string;
-  call: (value: unknown) => unknown;
-  accepts?: (value: unknown) => boolean;
-  neverThrows?: boolean;
-  /** Valid values not tried, because they would open `file:local.db` in the working directory. */
-  skip?: (value: unknown) => boolean;
-}
+import { type ArgumentCase as Case, HUGE, MARKER, noPrototype, runArgumentCases } from "./wrong-arguments.js";
 
 const t = await createTestDatabase();
 afterAll(() => t.cleanup());
@@ -175,32 +109,11 @@ const cases: Case[] = [
 
 describe("public functions of /database and /utils with wrong-typed arguments", () => {
   it("throw only typed errors that do not echo the input, or return their documented result", async () => {
-    const untyped: string[] = [];
-    const wrong: string[] = [];
-    let calls = 0;
-    for (const c of cases) {
-      for (const value of WRONG) {
-        if (c.skip?.(value)) continue;
-        calls++;
-        const outcome = await call(() => c.call(value));
-        if (outcome.kind === "returned") closeIfDatabase(outcome.value);
-        const label = `${c.name} with ${describeValue(value)}`;
-        if (outcome.kind === "returned") {
-          if (!c.neverThrows && !c.accepts?.(value)) wrong.push(`${label}: returned instead of refusing`);
-          continue;
-        }
-        const { error } = outcome;
-        const typed =
-          database.isTetrastackError(error, "VALIDATION_FAILED") || database.isTetrastackError(error, "CONFIG_INVALID");
-        if (!typed) {
-          untyped.push(`${label}: ${describeValue(error)}`);
-          continue;
-        }
-        if (c.neverThrows) wrong.push(`${label}: threw although documented not to`);
-        const shown = `${(error as Error).message} ${JSON.stringify(error)}`;
-        if (shown.includes(MARKER) || shown.length > 2_000) wrong.push(`${label}: echoed the input`);
-      }
-    }
+    const { calls, untyped, wrong } = await runArgumentCases(
+      cases,
+      (error) =>
+        database.isTetrastackError(error, "VALIDATION_FAILED") || database.isTetrastackError(error, "CONFIG_INVALID"),
+    );
     console.info(`[arguments] ${calls} calls: ${untyped.length} untyped throws, ${wrong.length} wrong outcomes`);
     expect(untyped).toEqual([]);
     expect(wrong).toEqual([]);

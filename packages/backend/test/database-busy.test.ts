@@ -228,6 +228,21 @@ describe("createDatabase: a file locked by another process", () => {
     expect(await db.select().from(accounts).where(eq(accounts.userId, id))).toEqual([]);
   });
 
+  it("answers a credentials sign-in through the Auth.js route with code DATABASE_BUSY, not an error page", async () => {
+    const { db, url } = await lockableDatabase({ busyTimeoutMs: 300 });
+    const { auth } = await createTestAuth({}, { db });
+    await register(auth, "busy-sign-in@example.com");
+    const { released } = await holdWriteLock(url, 1500);
+    const response = await new Browser(auth).signIn("busy-sign-in@example.com", PASSWORD);
+    const location = new URL(response.headers.get("location") ?? "http://x");
+    expect(location.searchParams.get("error")).toBe("CredentialsSignin");
+    expect(location.searchParams.get("code")).toBe("DATABASE_BUSY");
+    await released;
+    const retried = new Browser(auth);
+    await retried.signIn("busy-sign-in@example.com", PASSWORD);
+    expect(retried.sessionToken).toBeDefined();
+  });
+
   it("commits every later write after writes failed on a locked file", async () => {
     // libsql leaves a statement that failed with SQLITE_BUSY active on its pooled connection;
     // later autocommit writes on that connection then report success but are never committed.

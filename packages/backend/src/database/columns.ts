@@ -1,5 +1,5 @@
 import { integer, text } from "drizzle-orm/sqlite-core";
-import { invalidArgument } from "../utils/arguments.js";
+import { invalidArgument } from "../shared/arguments.js";
 import { uuidv7 } from "../utils/uuidv7.js";
 
 /** Longest column name accepted by the helpers; SQLite has no limit, no schema needs more. */
@@ -32,12 +32,27 @@ export function id(name = "id") {
  */
 export function timestamps() {
   return {
-    createdAt: integer("created_at", { mode: "timestamp_ms" })
-      .notNull()
-      .$defaultFn(() => new Date()),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().$defaultFn(insertInstant),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" })
       .notNull()
-      .$defaultFn(() => new Date())
+      .$defaultFn(insertInstant)
       .$onUpdateFn(() => new Date()),
   };
+}
+
+let instant: Date | undefined;
+
+/**
+ * One instant for every default of the insert being built: drizzle calls each column's default
+ * separately, and two `new Date()`s a millisecond apart would give a new row an `updated_at` after
+ * its `created_at`. Forgotten at the next microtask, so the next insert gets its own.
+ */
+function insertInstant(): Date {
+  if (!instant) {
+    instant = new Date();
+    queueMicrotask(() => {
+      instant = undefined;
+    });
+  }
+  return instant;
 }

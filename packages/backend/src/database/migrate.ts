@@ -1,6 +1,6 @@
 import type { Client, Transaction } from "@libsql/client";
+import { invalidArgument, isOptionsObject } from "../shared/arguments.js";
 import { ConfigError } from "../shared/errors.js";
-import { invalidArgument, isOptionsObject } from "../utils/arguments.js";
 import { migrations as packageMigrations } from "./migrations.generated.js";
 
 /** Longest `migrationsFolder` accepted (Linux's PATH_MAX). */

@@ -1,6 +1,6 @@
 import { type Relation, relations, sql, type TableRelationsHelpers } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { invalidArgument } from "../utils/arguments.js";
+import { invalidArgument } from "../shared/arguments.js";
 import { uuidv7 } from "../utils/uuidv7.js";
 import { checkColumnName, id, timestamps } from "./columns.js";
 

@@ -25,18 +25,3 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
   const issues = toIssues(result.error);
   throw new ValidationError(`${what}: ${describe(issues)}`, { issues });
 }
-
-/**
- * @internal Refuses a wrong-typed argument of a public function with a ValidationError that
- * names the function and the argument, never the value (it may be a secret or an attack).
- */
-export function assertArgument(condition: unknown, fn: string, argument: string, expected: string): asserts condition {
-  if (condition) return;
-  const message = `must be ${expected}`;
-  throw new ValidationError(`${fn}: ${argument}: ${message}`, { issues: [{ path: argument, message }] });
-}
-
-/** @internal A plain object (or undefined, for an optional options argument). */
-export function isOptionalObject(value: unknown): boolean {
-  return value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value));
-}

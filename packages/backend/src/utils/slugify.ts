@@ -1,5 +1,5 @@
 import transliterate from "slugify";
-import { invalidArgument, isOptionsObject } from "./arguments.js";
+import { invalidArgument, isOptionsObject } from "../shared/arguments.js";
 
 /** Longest input {@link slugify} accepts: far beyond any title or filename, and still a few ms of work. */
 export const SLUGIFY_MAX_INPUT_LENGTH = 10_000;

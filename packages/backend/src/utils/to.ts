@@ -1,4 +1,4 @@
-import { invalidArgument } from "./arguments.js";
+import { invalidArgument } from "../shared/arguments.js";
 
 /** The outcome of {@link to} / {@link toSync}: `[error, undefined]` or `[null, value]`. */
 export type Result<T, E = unknown> = [error: E, value: undefined] | [error: null, value: T];

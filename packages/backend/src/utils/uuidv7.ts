@@ -1,5 +1,5 @@
 import { uuidv7 as generate } from "uuidv7";
-import { invalidArgument } from "./arguments.js";
+import { invalidArgument } from "../shared/arguments.js";
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -1,10 +1,8 @@
 "use server";
 
-import { defaultClientIP } from "@tetrastack/backend/auth";
 import { isTetrastackError } from "@tetrastack/backend/uploads";
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
-import { requireUser } from "@/auth";
+import { getClientIP, requireUser } from "@/auth";
 import type { FormState } from "@/lib/form-state";
 import { getUploads } from "@/lib/uploads";
 
@@ -34,11 +32,6 @@ function refusal(error: unknown): { error: string; retryAfter?: number } {
   throw error;
 }
 
-/** The client address, for the per-IP upload limit (the last X-Forwarded-For entry, as /auth uses). */
-async function clientIP(): Promise<string | null> {
-  return defaultClientIP(await headers());
-}
-
 /** Step 1: validate the file against the policy and the rate limit, record a pending upload and sign a PUT URL. */
 export async function startUpload(file: File): Promise<StartUploadResult> {
   const { user } = await requireUser();
@@ -49,7 +42,7 @@ export async function startUpload(file: File): Promise<StartUploadResult> {
       contentType: file.type,
       size: file.size,
       ownerId: user.id,
-      ip: await clientIP(),
+      ip: await getClientIP(), // as the rate limits of /auth see it (rateLimit.clientIP)
     });
     return { url, method, headers, key };
   } catch (error) {
@@ -79,7 +72,7 @@ export async function startMultipartUpload(file: File): Promise<StartMultipartRe
       contentType: file.type,
       size: file.size,
       ownerId: user.id,
-      ip: await clientIP(),
+      ip: await getClientIP(), // as the rate limits of /auth see it (rateLimit.clientIP)
     });
     const parts = started.parts.map(({ partNumber, url, size }) => ({ partNumber, url, size }));
     const { key, uploadId, partSize, partCount, signBatchSize } = started;

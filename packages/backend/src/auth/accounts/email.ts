@@ -1,6 +1,6 @@
 import * as z from "zod";
+import { assertArgument } from "../../shared/arguments.js";
 import { isWellFormed } from "../../shared/text.js";
-import { assertArgument } from "../../shared/validate.js";
 
 /** Longest raw email input looked at; anything longer is rejected before any work is done on it. */
 const MAX_RAW_EMAIL = 320;

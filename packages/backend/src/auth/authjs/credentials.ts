@@ -12,6 +12,7 @@ const messages: Record<SignInErrorCode, string> = {
   ACCOUNT_LOCKED: "Too many failed sign-ins for this account; try again later",
   RATE_LIMITED: "Too many sign-in attempts; try again later",
   EMAIL_NOT_VERIFIED: "Verify your email address before signing in",
+  DATABASE_BUSY: "The service is busy; try again in a moment",
 };
 
 /**
@@ -41,7 +42,7 @@ export interface SignInFailure {
   retryAfter?: number;
 }
 
-const SIGN_IN_CODES = new Set<string>(["INVALID_CREDENTIALS", "ACCOUNT_LOCKED", "RATE_LIMITED", "EMAIL_NOT_VERIFIED"]);
+const SIGN_IN_CODES = new Set<string>(Object.keys(messages));
 
 /**
  * Turns what `signIn("credentials", …)` threw into a form error, or null when it is not a sign-in

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as z from "zod";
+import { assertArgument, isOptionalObject } from "../../shared/arguments.js";
 import { ConfigError, ForbiddenError } from "../../shared/errors.js";
 import { fnSchema as fn, secondsSchema as seconds } from "../../shared/schemas.js";
 import { parseInput } from "../../shared/validate.js";
@@ -94,6 +95,7 @@ export function emailSignIn(
           "sendSignInLink: email sign-in is off; pass emailSignIn: { enabled: true } to createAuth.",
         );
       }
+      assertArgument(isOptionalObject(options), "sendSignInLink", "options", "an object");
       const caller = await ctx.caller.flow();
       const { email, redirectTo } = parseInput(
         input,

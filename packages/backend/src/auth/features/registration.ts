@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { toConflictError } from "../../database/errors.js";
+import { assertArgument, isOptionalObject } from "../../shared/arguments.js";
 import { ConflictError, isTetrastackError } from "../../shared/errors.js";
 import { fnSchema as fn } from "../../shared/schemas.js";
 import { isWellFormed } from "../../shared/text.js";
@@ -107,6 +108,7 @@ export function registration(ctx: AuthContext, settings: RegistrationSettings): 
   const { db, tables } = ctx;
   return {
     async registerUser(input, options) {
+      assertArgument(isOptionalObject(options), "registerUser", "options", "an object");
       const raw = input instanceof FormData ? Object.fromEntries(input) : input;
       const { email, password, name } = parseInput(schema, raw, "registerUser");
       const ip = options?.ip !== undefined ? options.ip : await ctx.caller.ip();

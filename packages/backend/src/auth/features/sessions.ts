@@ -1,5 +1,5 @@
+import { assertArgument, isOptionalObject } from "../../shared/arguments.js";
 import { StaleSessionError, UnauthorizedError } from "../../shared/errors.js";
-import { assertArgument, isOptionalObject } from "../../shared/validate.js";
 import type { AuthContext } from "../context.js";
 import type { SessionInfo } from "../session/store.js";
 import type { AuthSession } from "../session/types.js";
@@ -47,6 +47,12 @@ export interface SessionMethods {
   revokeAllSessions(userId: string): Promise<number>;
   /** Deletes expired sessions, dead rate-limit rows and expired link tokens; run it from a cron job. */
   prune(): Promise<{ sessions: number; rateLimits: number; verificationTokens: number }>;
+  /**
+   * The client address of the current request as the rate limits see it (`rateLimit.clientIP`):
+   * an IP, `"unknown"` when the request's address cannot be trusted, or null outside a request.
+   * Pass it to limits of your own, such as `createUploadURL({ …, ip })`.
+   */
+  getClientIP(): Promise<string | null>;
 }
 
 /** A row id as this package makes them: a short string (UUIDs; anything else finds nothing). */
@@ -114,6 +120,7 @@ export function sessionHelpers(ctx: AuthContext): SessionMethods {
       assertArgument(isId(userId), "revokeAllSessions", "userId", "a user id (string)");
       return sessions.revokeAll(userId);
     },
+    getClientIP: () => ctx.caller.ip(),
     async prune() {
       return {
         sessions: await sessions.pruneExpired(),

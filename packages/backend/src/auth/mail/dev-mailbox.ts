@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { isOptionalObject } from "../../shared/arguments.js";
 import { env } from "../../shared/env.js";
 import { ConfigError } from "../../shared/errors.js";
-import { isOptionalObject } from "../../shared/validate.js";
 import type { EmailMessage, SendEmail } from "./templates.js";
 
 /** One mail a {@link DevMailbox} kept. */

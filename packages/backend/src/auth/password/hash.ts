@@ -1,6 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { assertArgument } from "../../shared/validate.js";
+import { assertArgument } from "../../shared/arguments.js";
 import { SCRYPT_BOUNDS, scryptParamsProblem } from "./bounds.js";
 
 /** Cost and sizes of the scrypt password hash. */

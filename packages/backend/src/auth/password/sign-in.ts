@@ -16,7 +16,12 @@ import { parseSignInPassword } from "./policy.js";
 import { verifyUnderLockout } from "./verify.js";
 
 /** Why a credentials sign-in failed: the `code` of `CredentialsSigninError`, safe to show. */
-export type SignInErrorCode = "INVALID_CREDENTIALS" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "EMAIL_NOT_VERIFIED";
+export type SignInErrorCode =
+  | "INVALID_CREDENTIALS"
+  | "ACCOUNT_LOCKED"
+  | "RATE_LIMITED"
+  | "EMAIL_NOT_VERIFIED"
+  | "DATABASE_BUSY";
 
 /** @internal How an email + password sign-in ended. */
 export type SignInOutcome =
@@ -48,6 +53,20 @@ export function createPasswordSignIn(
   });
 
   return async function signInWithPassword(credentials, request) {
+    try {
+      return await check(credentials, request);
+    } catch (error) {
+      // The database was locked past its deadline: a typed answer (503-like, retry later), not
+      // Auth.js's configuration error page.
+      if (!isTetrastackError(error, "DATABASE_BUSY")) throw error;
+      return { ok: false, code: "DATABASE_BUSY", retryAfter: error.retryAfter, cause: error };
+    }
+  };
+
+  async function check(
+    credentials: Partial<Record<string, unknown>> | undefined,
+    request: Request,
+  ): Promise<SignInOutcome> {
     const email = parseEmail(credentials?.email);
     const password = parseSignInPassword(credentials?.password, ctx.settings.password);
     // Malformed input fails before anything is counted or hashed: its shape is no secret, and an
@@ -110,5 +129,5 @@ export function createPasswordSignIn(
       }
     }
     return { ok: true, user: row.user };
-  };
+  }
 }

@@ -1,5 +1,5 @@
+import { assertArgument, isOptionalObject } from "../../shared/arguments.js";
 import { env } from "../../shared/env.js";
-import { assertArgument, isOptionalObject } from "../../shared/validate.js";
 import type { NextAuthConfig } from "../authjs/types.js";
 
 /** Cookie settings that decide the session cookie's name. */

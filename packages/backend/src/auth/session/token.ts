@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { assertArgument } from "../../shared/validate.js";
+import { assertArgument } from "../../shared/arguments.js";
 
 export { isRandomToken, RANDOM_TOKEN_SHAPE } from "./token-shape.js";
 

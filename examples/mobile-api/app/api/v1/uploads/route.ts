@@ -1,4 +1,4 @@
-import { defaultClientIP } from "@tetrastack/backend/auth";
+import { getClientIP } from "@/auth";
 import { sessionFromBearer } from "@/lib/bearer";
 import { handle, jsonBody, unauthorized } from "@/lib/http";
 import { getUploads } from "@/lib/uploads";
@@ -20,7 +20,7 @@ export function POST(request: Request): Promise<Response> {
       contentType: body.contentType as string,
       size: body.size as number,
       ownerId: session.user.id,
-      ip: defaultClientIP(request.headers),
+      ip: await getClientIP(),
     });
     return Response.json(upload, { status: 201 });
   });
