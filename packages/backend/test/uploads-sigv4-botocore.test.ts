@@ -10,19 +10,19 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, users } from "../src/database/index.js";
 import { createUploads, r2CorsRule, type Uploads } from "../src/uploads/index.js";
+import { externalTool } from "./external-tools.js";
 import { createTestDatabase } from "./helpers.js";
 import { S3RVER_CREDENTIALS, startS3Server, type TestS3Server } from "./s3-server.js";
 
 const PYTHON = "/usr/bin/python3";
 const SCRIPT = fileURLToPath(new URL("./botocore-sigv4.py", import.meta.url));
 const probe = spawnSync(PYTHON, ["-c", "import botocore"], { encoding: "utf8" });
-const hasBotocore = probe.status === 0;
-if (!hasBotocore) {
-  // CI installs python3-botocore; a machine without it skips this file and says why.
-  console.warn(
-    `Skipping the botocore SigV4 check: ${PYTHON} cannot import botocore (${probe.error?.message ?? probe.stderr.trim()})`,
-  );
-}
+// CI installs python3-botocore; a machine without it skips this file and says why.
+const botocore = externalTool(
+  "botocore",
+  probe.status === 0,
+  `${PYTHON} cannot import botocore: ${probe.error?.message ?? probe.stderr.trim()}`,
+);
 
 interface SignatureCase {
   name: string;
@@ -46,7 +46,7 @@ function resign(cases: SignatureCase[], secretAccessKey: string): Resigned[] {
   return JSON.parse(result.stdout) as Resigned[];
 }
 
-describe.skipIf(!hasBotocore)("presigned URLs verified with botocore's SigV4", () => {
+describe.skipIf(botocore.skip)("presigned URLs verified with botocore's SigV4", () => {
   let s3: TestS3Server;
   let db: Database;
   let cleanup: () => void;
