@@ -31,7 +31,15 @@ export const CHEAP_SCRYPT = { ln: 10, r: 8, p: 1 } as const;
 
 /** This package, as an app's `auth.ts` creates it (defaults unless `options` says otherwise). */
 export function tetrastack(db: Database, options: Partial<AuthOptions> = {}): Auth {
-  return createAuth({ db, secret: SECRET, trustHost: true, logger: quietLogger, ...options });
+  return createAuth({
+    db,
+    secret: SECRET,
+    trustHost: true,
+    logger: quietLogger,
+    ...options,
+    // The simulated clients send their address in X-Forwarded-For, as behind one proxy.
+    rateLimit: { clientIP: { forwardedHops: 1 }, ...options.rateLimit },
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { defineConfig } from "tsup";
 
-/** Entry keys mirror the subpath exports (test/exports.test.ts keeps them in step). */
+/** Entry keys mirror the subpath exports (test/build.test.ts, "package exports", keeps them in step). */
 export const esmEntries = {
   "auth/index": "src/auth/index.ts",
   "database/index": "src/database/index.ts",

@@ -90,7 +90,6 @@ const cases: Case[] = [
       "ValidationError",
       "ConflictError",
       "RateLimitError",
-      "DatabaseBusyError",
       "UnauthorizedError",
       "ForbiddenError",
       "NotFoundError",

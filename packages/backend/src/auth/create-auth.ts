@@ -1,9 +1,9 @@
-import type { NextAuthResult } from "next-auth";
 import { env } from "../shared/env.js";
 import { parseOptions } from "../shared/validate.js";
 import { createAuthJs } from "./authjs/config.js";
 import { wrapEntryPoints } from "./authjs/handlers.js";
 import { jwtSessions } from "./authjs/jwt-session.js";
+import type { NextAuthResult } from "./authjs/types.js";
 import { withEnv } from "./config-options.js";
 import { type AuthContext, createAuthContext } from "./context.js";
 import { type AccountDeletionMethods, accountDeletion } from "./features/account-deletion.js";

@@ -8,7 +8,7 @@
  */
 
 /** Auth.js's error classes (from next-auth), for `instanceof` checks in server actions. */
-export { AuthError, CredentialsSignin } from "next-auth";
+export { AuthError, CredentialsSignin } from "./authjs/credentials.js";
 /** What a one-time link is for (the `purpose` column of `verification_tokens`). */
 export type { TokenPurpose } from "../database/tables.js";
 /** The errors this subpath throws (`isTetrastackError(e, "CONFLICT")` works across package copies). */

@@ -6,6 +6,8 @@ import { createPasswordSignIn, type SignInErrorCode } from "../password/sign-in.
 import { credentialFields } from "./edge-config.js";
 
 export type { SignInErrorCode } from "../password/sign-in.js";
+/** @internal Re-exported by `/auth` (the one folder that imports next-auth). */
+export { AuthError, CredentialsSignin };
 
 const messages: Record<SignInErrorCode, string> = {
   INVALID_CREDENTIALS: "Invalid email or password",
