@@ -10,7 +10,9 @@ import {
   NotFoundError,
   RateLimitError,
   TetrastackError,
+  TokenError,
   UnauthorizedError,
+  UploadError,
   ValidationError,
 } from "./errors.js";
 
@@ -87,5 +89,15 @@ describe("isTetrastackError narrowing", () => {
     const invalid: unknown = new ValidationError("bad", { issues: [{ path: "email", message: "required" }] });
     if (!isTetrastackError(invalid, "VALIDATION_FAILED")) throw new Error("not narrowed");
     expect(invalid.issues[0]?.path).toBe("email");
+  });
+});
+
+describe("ErrorClassByCode composed from the areas", () => {
+  it("has every code of every area, each with its class", () => {
+    expectTypeOf<ErrorClassByCode["UPLOAD_TOO_LARGE"]>().toEqualTypeOf<UploadError>();
+    expectTypeOf<ErrorClassByCode["DATABASE_BUSY"]>().toEqualTypeOf<DatabaseBusyError>();
+    expectTypeOf<ErrorClassByCode["TOKEN_EXPIRED"]>().toEqualTypeOf<TokenError>();
+    expectTypeOf<ErrorClassByCode["VALIDATION_FAILED"]>().toEqualTypeOf<ValidationError>();
+    expectTypeOf<"UPLOAD_STORAGE_FAILED" | "REAUTHENTICATION_REQUIRED">().toExtend<ErrorCode>();
   });
 });

@@ -44,4 +44,13 @@ export class UploadError extends TetrastackError<UploadErrorCode> {
 }
 
 /** @internal The codes of this file and their classes. */
-export type UploadErrorClasses = { [C in UploadErrorCode]: UploadError };
+export interface UploadErrorClasses {
+  UPLOAD_POLICY_UNKNOWN: UploadError;
+  UPLOAD_TYPE_NOT_ALLOWED: UploadError;
+  UPLOAD_TOO_LARGE: UploadError;
+  UPLOAD_MULTIPART_REQUIRED: UploadError;
+  UPLOAD_NOT_FOUND: UploadError;
+  UPLOAD_MISMATCH: UploadError;
+  UPLOAD_FORBIDDEN: UploadError;
+  UPLOAD_STORAGE_FAILED: UploadError;
+}
