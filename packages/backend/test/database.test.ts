@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { classifyConstraintError, toConflictError } from "../src/database/errors.js";
 import {
   accounts,
   authenticators,
@@ -257,5 +258,66 @@ describe("schema", () => {
     ).rejects.toBeInstanceOf(ConflictError);
     await db.insert(verificationTokens).values({ identifier: "a@example.com", token: "t2", expires });
     expect(await db.select().from(verificationTokens)).toHaveLength(2);
+  });
+});
+
+describe("classifyConstraintError on libSQL's own errors", () => {
+  async function failure(write: PromiseLike<unknown>): Promise<unknown> {
+    return Promise.resolve(write).then(
+      () => {
+        throw new Error("the write succeeded");
+      },
+      (error: unknown) => error,
+    );
+  }
+
+  it("tells a unique column, an expression index, a composite key and a foreign key apart", async () => {
+    const { db } = await freshDatabase();
+    const [user] = await db.insert(users).values({ email: "ann@example.com" }).returning();
+    if (!user) throw new Error("no row");
+    const expires = new Date(Date.now() + 60_000);
+    await db.insert(sessions).values({ sessionToken: "t", userId: user.id, expires });
+    await db.insert(verificationTokens).values({ identifier: "a@example.com", token: "t1", expires });
+
+    expect(
+      classifyConstraintError(
+        await failure(db.insert(sessions).values({ sessionToken: "t", userId: user.id, expires })),
+      ),
+    ).toEqual({ kind: "unique", target: { table: "sessions", columns: ["session_token"] } });
+    expect(classifyConstraintError(await failure(db.insert(users).values({ email: "ANN@example.com" })))).toEqual({
+      kind: "unique",
+      target: { table: "users", columns: ["email"] },
+    });
+    expect(
+      classifyConstraintError(
+        await failure(db.insert(verificationTokens).values({ identifier: "a@example.com", token: "t1", expires })),
+      ),
+    ).toMatchObject({ kind: "unique", target: { table: "verification_tokens" } });
+    expect(
+      classifyConstraintError(
+        await failure(db.insert(sessions).values({ sessionToken: "u", userId: "missing", expires })),
+      ),
+    ).toEqual({ kind: "foreign-key" });
+    const notNull = await failure(db.run(sql`INSERT INTO users (id) VALUES (NULL)`));
+    expect(String((notNull as Error).cause)).toMatch(/NOT NULL constraint failed/);
+    expect(classifyConstraintError(notNull)).toBeNull();
+    expect(classifyConstraintError(await failure(db.run(sql`SELECT * FROM no_such_table`)))).toBeNull();
+  });
+
+  it("reads the engine's error, not Drizzle's message, which repeats the parameters", async () => {
+    // Regression: the wrapper's "Failed query: … params: …" was searched first, so a value that
+    // read "UNIQUE constraint failed: users.email" made a foreign-key failure a ConflictError.
+    const { db } = await freshDatabase();
+    const echo = "UNIQUE constraint failed: users.email";
+    const error = await failure(
+      db.insert(sessions).values({ sessionToken: echo, userId: "missing", expires: new Date() }),
+    );
+    expect(String((error as Error).message)).toContain(echo);
+    expect(classifyConstraintError(error)).toEqual({ kind: "foreign-key" });
+    expect(toConflictError(error)).toBe(error);
+    const passed = await catchConflict(
+      db.insert(sessions).values({ sessionToken: echo, userId: "missing", expires: new Date() }),
+    ).catch((e: unknown) => e);
+    expect(passed).not.toBeInstanceOf(ConflictError);
   });
 });

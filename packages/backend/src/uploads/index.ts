@@ -23,26 +23,8 @@ export {
 } from "../shared/errors.js";
 /** The bucket CORS rule browser uploads need; see `r2CorsRule`. */
 export { type CorsRule, type CorsRuleOptions, r2CorsRule } from "./cors.js";
-/** The factory and the shapes it returns. */
-export {
-  type CreateUploadInput,
-  createUploads,
-  type DownloadPresentation,
-  type DownloadURLOptions,
-  type ListUploadsOptions,
-  type MultipartRef,
-  type OwnerCheck,
-  type OwnerCheckSkipped,
-  type OwnerScoped,
-  type PresignedDownload,
-  type PresignedMultipartUpload,
-  type PresignedPart,
-  type PresignedUpload,
-  type UploadPage,
-  type UploadRecord,
-  type UploadRef,
-  type Uploads,
-} from "./create-uploads.js";
+/** The factory. */
+export { createUploads } from "./create-uploads.js";
 /** How a download is presented: `attachment` (save) or `inline` (show). */
 export type { Disposition } from "./keys.js";
 /** Options, their schema and the default policies. */
@@ -56,3 +38,22 @@ export {
   type UploadsTable,
   uploadsOptionsSchema,
 } from "./options.js";
+/** The shapes the factory's methods take and return. */
+export type {
+  CreateUploadInput,
+  DownloadPresentation,
+  DownloadURLOptions,
+  ListUploadsOptions,
+  MultipartRef,
+  OwnerCheck,
+  OwnerCheckSkipped,
+  OwnerScoped,
+  PresignedDownload,
+  PresignedMultipartUpload,
+  PresignedPart,
+  PresignedUpload,
+  UploadPage,
+  UploadRecord,
+  UploadRef,
+  Uploads,
+} from "./types.js";

@@ -1,0 +1,53 @@
+import * as z from "zod";
+import { ValidationError } from "../shared/errors.js";
+import { parseInput } from "../shared/validate.js";
+import type { UploadsContext } from "./context.js";
+import type { PagePosition, UploadRow } from "./records.js";
+import { listSchema } from "./schemas.js";
+import type { Uploads } from "./types.js";
+
+/**
+ * @internal A user's uploads, newest first, a page at a time. Pages are cut by a keyset cursor
+ * (the last row's `createdAt` and `id`) rather than an offset, so uploads added meanwhile never
+ * shift a row onto two pages or off both.
+ */
+export function listing(ctx: UploadsContext): Pick<Uploads, "listUploads"> {
+  return {
+    async listUploads(ownerId, options = {}) {
+      const { ownerId: owner, options: input } = parseInput(listSchema, { ownerId, options }, "listUploads");
+      const statuses = typeof input.status === "string" ? [input.status] : input.status;
+      const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
+      // One row more than the page: whether it exists says whether there is a next page.
+      const rows = await ctx.records.page(owner, statuses, after, input.limit + 1);
+      const page = rows.slice(0, input.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(ctx.records.toRecord),
+        nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+      };
+    },
+  };
+}
+
+function encodeCursor(row: UploadRow): string {
+  return Buffer.from(JSON.stringify([row.createdAt.getTime(), row.id])).toString("base64url");
+}
+
+const cursorSchema = z.tuple([z.int().nonnegative(), z.string().min(1).max(64)]);
+
+/** The position a cursor from {@link encodeCursor} names; anything else is a ValidationError. */
+function decodeCursor(cursor: string): PagePosition {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    decoded = undefined;
+  }
+  const parsed = cursorSchema.safeParse(decoded);
+  if (!parsed.success) {
+    throw new ValidationError("listUploads: cursor: not a cursor from listUploads", {
+      issues: [{ path: "cursor", message: "not a cursor from listUploads" }],
+    });
+  }
+  return { createdAt: new Date(parsed.data[0]), id: parsed.data[1] };
+}

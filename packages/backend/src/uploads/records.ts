@@ -1,0 +1,193 @@
+import { and, desc, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { classifyConstraintError } from "../database/errors.js";
+import type { UploadStatus } from "../database/tables.js";
+import { UploadError, ValidationError } from "../shared/errors.js";
+import type { ResolvedUploadPolicy, UploadsDatabase, UploadsTable } from "./options.js";
+import type { CreateUploadData } from "./schemas.js";
+import type { UploadRecord, UploadRef } from "./types.js";
+
+/** @internal A row of the uploads table. */
+export type UploadRow = UploadsTable["$inferSelect"];
+
+/** @internal Where a page of `listUploads` starts: after this row, newest first. */
+export interface PagePosition {
+  createdAt: Date;
+  id: string;
+}
+
+/**
+ * @internal Every read and write of the uploads table. The conditional updates are how two
+ * completions, or a completion and a delete, of one upload are kept from both winning: each
+ * changes the row only from the state it saw, and says whether it did.
+ */
+export interface UploadRecords {
+  /** The record callers see for a row. */
+  toRecord(row: UploadRow): UploadRecord;
+  /** Records a pending upload; an `ownerId` that is no user is a ValidationError. */
+  insertPending(input: CreateUploadData, policy: Readonly<ResolvedUploadPolicy>, key: string): Promise<UploadRow>;
+  /** The upload at `key`: UPLOAD_NOT_FOUND if none, UPLOAD_FORBIDDEN if `ownerId` is given and not its owner. */
+  findOwned(key: string, ownerId: string | undefined): Promise<UploadRow>;
+  /** As {@link findOwned}, and still pending (else UPLOAD_NOT_FOUND). */
+  findPending(ref: UploadRef): Promise<UploadRow>;
+  /** The row as it is now, or undefined if it is gone. */
+  reread(row: UploadRow): Promise<UploadRow | undefined>;
+  /** Sets the status (and the ETag, when given) whatever the row's state. */
+  setStatus(row: UploadRow, status: UploadStatus, etag?: string | null): Promise<UploadRow>;
+  /**
+   * Claims a pending record for the object with this ETag; false if another completion claimed
+   * it for other bytes, or it is no longer pending. A retry with the same bytes takes its own
+   * earlier claim over.
+   */
+  claim(row: UploadRow, etag: string): Promise<boolean>;
+  /** Marks the record uploaded if it is still pending and claimed for `etag`; undefined if not. */
+  finishClaim(row: UploadRow, etag: string): Promise<UploadRow | undefined>;
+  /** Marks a pending record uploaded with the object's ETag; undefined if it was no longer pending. */
+  markUploaded(row: UploadRow, etag: string | null): Promise<UploadRow | undefined>;
+  /** Marks the record deleted if it is still pending; false if another call settled it first. */
+  deleteIfPending(row: UploadRow): Promise<boolean>;
+  /** One owner's rows in these statuses, newest first, from after `after`, at most `limit`. */
+  page(ownerId: string, statuses: UploadStatus[], after: PagePosition | undefined, limit: number): Promise<UploadRow[]>;
+}
+
+/** @internal The uploads table's reads and writes; `publicURL` fills in the records' `publicURL`. */
+export function createRecords(
+  db: UploadsDatabase,
+  table: UploadsTable,
+  publicURL: (key: string) => string | null,
+): UploadRecords {
+  const records: UploadRecords = {
+    toRecord(row) {
+      return {
+        id: row.id,
+        key: row.key,
+        ownerId: row.ownerId,
+        policy: row.policy,
+        filename: row.filename,
+        contentType: row.contentType,
+        size: row.size,
+        status: row.status,
+        // A pending row may hold the ETag a completion in progress claimed; it is not verified yet.
+        etag: row.status === "pending" ? null : row.etag,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+        publicURL: publicURL(row.key),
+      };
+    },
+
+    async insertPending(input, policy, key) {
+      try {
+        const [row] = await db
+          .insert(table)
+          .values({
+            ownerId: input.ownerId,
+            key,
+            policy: policy.name,
+            filename: input.filename,
+            contentType: input.contentType,
+            size: input.size,
+            status: "pending",
+          })
+          .returning();
+        if (!row) throw new Error("INSERT … RETURNING returned no row");
+        return row;
+      } catch (error) {
+        // The owner is the uploads table's one foreign key.
+        if (classifyConstraintError(error)?.kind === "foreign-key") {
+          throw new ValidationError("ownerId: no such user", {
+            cause: error,
+            issues: [{ path: "ownerId", message: "no such user" }],
+          });
+        }
+        throw error;
+      }
+    },
+
+    async findOwned(key, ownerId) {
+      const [row] = await db.select().from(table).where(eq(table.key, key)).limit(1);
+      if (!row) throw new UploadError("No upload with this key.", { code: "UPLOAD_NOT_FOUND" });
+      if (ownerId !== undefined && row.ownerId !== ownerId) {
+        throw new UploadError("This upload belongs to another user.", { code: "UPLOAD_FORBIDDEN" });
+      }
+      return row;
+    },
+
+    async findPending(ref) {
+      const row = await records.findOwned(ref.key, ref.ownerId);
+      if (row.status !== "pending") {
+        throw new UploadError(`This upload is already ${row.status}.`, { code: "UPLOAD_NOT_FOUND" });
+      }
+      return row;
+    },
+
+    async reread(row) {
+      const [current] = await db.select().from(table).where(eq(table.id, row.id)).limit(1);
+      return current;
+    },
+
+    async setStatus(row, status, etag) {
+      const [updated] = await db
+        .update(table)
+        .set(etag === undefined ? { status } : { status, etag })
+        .where(eq(table.id, row.id))
+        .returning();
+      return updated ?? { ...row, status };
+    },
+
+    async claim(row, etag) {
+      const [claimed] = await db
+        .update(table)
+        .set({ etag })
+        .where(and(eq(table.id, row.id), eq(table.status, "pending"), or(isNull(table.etag), eq(table.etag, etag))))
+        .returning({ id: table.id });
+      return claimed !== undefined;
+    },
+
+    async finishClaim(row, etag) {
+      const [done] = await db
+        .update(table)
+        .set({ status: "uploaded" })
+        .where(and(eq(table.id, row.id), eq(table.status, "pending"), eq(table.etag, etag)))
+        .returning();
+      return done;
+    },
+
+    async markUploaded(row, etag) {
+      const [done] = await db
+        .update(table)
+        .set({ status: "uploaded", etag })
+        .where(and(eq(table.id, row.id), eq(table.status, "pending")))
+        .returning();
+      return done;
+    },
+
+    async deleteIfPending(row) {
+      const [marked] = await db
+        .update(table)
+        .set({ status: "deleted" })
+        .where(and(eq(table.id, row.id), eq(table.status, "pending")))
+        .returning({ id: table.id });
+      return marked !== undefined;
+    },
+
+    async page(ownerId, statuses, after, limit) {
+      return await db
+        .select()
+        .from(table)
+        .where(
+          and(
+            eq(table.ownerId, ownerId),
+            inArray(table.status, statuses),
+            after
+              ? or(
+                  lt(table.createdAt, after.createdAt),
+                  and(eq(table.createdAt, after.createdAt), lt(table.id, after.id)),
+                )
+              : undefined,
+          ),
+        )
+        .orderBy(desc(table.createdAt), desc(table.id))
+        .limit(limit);
+    },
+  };
+  return records;
+}
