@@ -1,3 +1,4 @@
+import { type Dialect, dialectOf } from "../database/dialect.js";
 import { databaseStore, memoryStore } from "../shared/rate-limit.js";
 import { type AccountClaim, createAccountClaim } from "./accounts/claim.js";
 import { createUserLookup, type UserLookup } from "./accounts/users.js";
@@ -115,6 +116,8 @@ export interface AuthContext {
   provePassword: ProvePassword;
   /** The pre-account-takeover rule: what every proof of an unverified address removes. */
   claim: AccountClaim;
+  /** What differs between libSQL and PostgreSQL: batches, prepared queries, JSON (database/dialect.ts). */
+  dialect: Dialect;
   hooks: AuthHooks;
   caller: Caller;
   now(): number;
@@ -141,10 +144,14 @@ export function createAuthContext(
 ): AuthCore {
   const tables: AuthTables = { ...DEFAULT_TABLES, ...settings.tables };
   const { db, lockout, rateLimit } = settings;
-  const limiter = createLimiter(rateLimit.storage === "memory" ? memoryStore() : databaseStore(db, tables.rateLimits), {
-    enabled: rateLimit.enabled,
-    lockout,
-  });
+  const dialect = dialectOf(db);
+  const limiter = createLimiter(
+    rateLimit.storage === "memory" ? memoryStore() : databaseStore(db, tables.rateLimits, dialect),
+    {
+      enabled: rateLimit.enabled,
+      lockout,
+    },
+  );
   // Links in mails: the configured public URL, never the request's Host header.
   const baseURL = (settings.baseURL ?? new URL(settings.authURL ?? DEV_BASE_URL).origin).replace(/\/+$/, "");
   const mailer = createMailer(settings.sendEmail);
@@ -152,8 +159,8 @@ export function createAuthContext(
     settings,
     db,
     tables,
-    sessions: createSessionStore(db, tables),
-    tokens: createTokenStore(db, tables.verificationTokens),
+    sessions: createSessionStore(db, tables, dialect),
+    tokens: createTokenStore(db, tables.verificationTokens, dialect),
     limiter,
     knownDevices:
       lockout.enabled && lockout.knownDevices && settings.secret
@@ -162,10 +169,11 @@ export function createAuthContext(
     clientIP: clientIPResolver(rateLimit.clientIP ?? detectPlatform()),
     mailer,
     links: createLinkMailer(mailer, baseURL, settings.appName ?? new URL(baseURL).host),
-    users: createUserLookup(db, tables),
-    credentials: createCredentialsRows(db, tables.accounts),
+    users: createUserLookup(db, tables, dialect),
+    credentials: createCredentialsRows(db, tables.accounts, dialect),
     provePassword: createProvePassword(limiter, rateLimit.signIn, settings.password, settings.password.scrypt),
-    claim: createAccountClaim(db, tables),
+    claim: createAccountClaim(tables),
+    dialect,
     hooks: { userRegistered: [] },
     now: Date.now,
     logger,

@@ -7,8 +7,6 @@
  * @module
  */
 
-/** Auth.js's error classes (from next-auth), for `instanceof` checks in server actions. */
-export { AuthError, CredentialsSignin } from "./authjs/credentials.js";
 /** What a one-time link is for (the `purpose` column of `verification_tokens`). */
 export type { TokenPurpose } from "../database/tables.js";
 /** The errors this subpath throws (`isTetrastackError(e, "CONFLICT")` works across package copies). */
@@ -42,8 +40,11 @@ export {
   defaultIsEmailVerified,
   type IsEmailVerified,
 } from "./authjs/account-linking.js";
+/** Auth.js's error classes (from next-auth), for `instanceof` checks in server actions. */
 /** What a failed credentials sign-in throws, and its mapping to form errors. */
 export {
+  AuthError,
+  CredentialsSignin,
   CredentialsSigninError,
   getSignInError,
   type SignInErrorCode,

@@ -33,7 +33,9 @@ describe("option interfaces and their schemas", () => {
     expectTypeOf<PasswordOptions>().toExtend<Input<typeof passwordOptionsSchema>>();
     expectTypeOf<keyof RateLimitOptions>().toEqualTypeOf<keyof Input<typeof rateLimitOptionsSchema>>();
     expectTypeOf<RateLimitOptions>().toExtend<Input<typeof rateLimitOptionsSchema>>();
-    expectTypeOf<keyof RateLimitRule>().toEqualTypeOf<keyof NonNullable<Input<typeof rateLimitOptionsSchema>["signIn"]>>();
+    expectTypeOf<keyof RateLimitRule>().toEqualTypeOf<
+      keyof NonNullable<Input<typeof rateLimitOptionsSchema>["signIn"]>
+    >();
     expectTypeOf<keyof LockoutOptions>().toEqualTypeOf<keyof Input<typeof lockoutOptionsSchema>>();
     expectTypeOf<LockoutOptions>().toExtend<Input<typeof lockoutOptionsSchema>>();
     expectTypeOf<keyof RegistrationOptions>().toEqualTypeOf<keyof Input<typeof registrationOptionsSchema>>();

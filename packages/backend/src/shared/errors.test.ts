@@ -10,9 +10,9 @@ import {
   NotFoundError,
   RateLimitError,
   TetrastackError,
-  TokenError,
+  type TokenError,
   UnauthorizedError,
-  UploadError,
+  type UploadError,
   ValidationError,
 } from "./errors.js";
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { and, eq, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import type { Dialect } from "../database/dialect.js";
 import type { rateLimits } from "../database/tables.js";
 import { deleteInBatches } from "./batches.js";
 import { RateLimitError } from "./errors.js";
@@ -75,25 +76,34 @@ export function lockDuration(failures: number, policy: LockoutSettings): number 
 }
 
 /**
- * The lock for a failure count, as SQL: a CASE over the doubling steps up to `maxSeconds`, so the
- * reservation decides and sets the lock in its one statement (SQLite has no `pow` by default).
+ * The lock end for a failure count, as SQL: a CASE over the doubling steps up to `maxSeconds`,
+ * each branch the absolute end time, so the reservation decides and sets the lock in its one
+ * statement with no date arithmetic (which differs between SQLite and PostgreSQL).
  */
-function lockDurationSQL(failures: SQL, policy: LockoutSettings): SQL {
+function lockEndSQL(failures: SQL, policy: LockoutSettings, now: number, at: (ms: number) => SQL): SQL {
   const steps: SQL[] = [];
   for (let n = 0; n <= 30; n++) {
     const ms = lockDuration(policy.threshold + n, policy);
-    steps.push(sql`WHEN ${failures} = ${policy.threshold + n} THEN ${ms}`);
+    steps.push(sql`WHEN ${failures} = ${policy.threshold + n} THEN ${at(now + ms)}`);
     if (ms >= policy.maxSeconds * 1000) break;
   }
-  return sql`(CASE WHEN ${failures} < ${policy.threshold} THEN 0 ${sql.join(steps, sql` `)} ELSE ${policy.maxSeconds * 1000} END)`;
+  return sql`(CASE WHEN ${failures} < ${policy.threshold} THEN NULL ${sql.join(steps, sql` `)} ELSE ${at(now + policy.maxSeconds * 1000)} END)`;
 }
 
-/** @internal Counters in the `rate_limits` table: each hit is one atomic upsert, so instances agree. */
-export function databaseStore(db: RateLimitDatabase, table: typeof rateLimits): RateLimitStore {
+/**
+ * @internal Counters in the `rate_limits` table: each hit is one atomic upsert, so instances agree.
+ * Times are bound through the columns' own mappings, so the SQL is the same on both dialects.
+ */
+export function databaseStore(
+  db: RateLimitDatabase,
+  table: typeof rateLimits,
+  dialect: Pick<Dialect, "affectedRows" | "timestamp">,
+): RateLimitStore {
+  const at = (ms: number): SQL => dialect.timestamp(new Date(ms), table.resetAt);
   return {
     async hit(keys, windowMs, now) {
       if (keys.length === 0) return [];
-      const expired = sql`${table.resetAt} <= ${now}`;
+      const expired = lte(table.resetAt, new Date(now));
       // One multi-row upsert: a sign-in counts its address and its account in a single write.
       const rows = await db
         .insert(table)
@@ -102,7 +112,7 @@ export function databaseStore(db: RateLimitDatabase, table: typeof rateLimits): 
           target: table.key,
           set: {
             count: sql`CASE WHEN ${expired} THEN 1 ELSE ${table.count} + 1 END`,
-            resetAt: sql`CASE WHEN ${expired} THEN ${now + windowMs} ELSE ${table.resetAt} END`,
+            resetAt: sql`CASE WHEN ${expired} THEN ${at(now + windowMs)} ELSE ${table.resetAt} END`,
             updatedAt: new Date(now),
           },
         })
@@ -116,9 +126,8 @@ export function databaseStore(db: RateLimitDatabase, table: typeof rateLimits): 
     },
     async reserve(key, policy, now) {
       const forgetAt = now + policy.resetAfterSeconds * 1000;
-      const forgotten = sql`${table.resetAt} <= ${now}`;
+      const forgotten = lte(table.resetAt, new Date(now));
       const next = sql`(CASE WHEN ${forgotten} THEN 1 ELSE ${table.count} + 1 END)`;
-      const lockMs = lockDurationSQL(next, policy);
       const firstLock = lockDuration(1, policy);
       const [row] = await db
         .insert(table)
@@ -132,12 +141,12 @@ export function databaseStore(db: RateLimitDatabase, table: typeof rateLimits): 
           target: table.key,
           set: {
             count: next,
-            lockedUntil: sql`CASE WHEN ${lockMs} > 0 THEN ${now} + ${lockMs} ELSE NULL END`,
+            lockedUntil: lockEndSQL(next, policy, now, at),
             resetAt: new Date(forgetAt),
             updatedAt: new Date(now),
           },
           // A locked key is left as it is: attempts during a lock neither count nor extend it.
-          setWhere: sql`${forgotten} OR ${table.lockedUntil} IS NULL OR ${table.lockedUntil} <= ${now}`,
+          setWhere: or(forgotten, isNull(table.lockedUntil), lte(table.lockedUntil, new Date(now))),
         })
         .returning({ count: table.count });
       if (row) return { allowed: true, lockedUntil: 0 };
@@ -158,8 +167,7 @@ export function databaseStore(db: RateLimitDatabase, table: typeof rateLimits): 
       );
       return deleteInBatches(async (limit) => {
         const batch = db.select({ id: table.id }).from(table).where(dead).limit(limit);
-        const result = await db.delete(table).where(inArray(table.id, batch)).run();
-        return result.rowsAffected;
+        return dialect.affectedRows(await db.delete(table).where(inArray(table.id, batch)));
       });
     },
   };

@@ -1,3 +1,4 @@
+import { dialectOf } from "../database/dialect.js";
 import { rateLimits } from "../database/tables.js";
 import { createRateLimiter, databaseStore, memoryStore, type RateLimitRuleSettings } from "../shared/rate-limit.js";
 import type { ResolvedUploadsOptions, UploadsDatabase } from "./options.js";
@@ -17,9 +18,12 @@ export type UploadLimit = (input: CreateUploadData) => Promise<void>;
  * instance on the database) or, when asked, in this process's memory.
  */
 export function createUploadLimit(db: UploadsDatabase, settings: ResolvedUploadsOptions["rateLimit"]): UploadLimit {
-  const limiter = createRateLimiter(settings.storage === "memory" ? memoryStore() : databaseStore(db, rateLimits), {
-    enabled: settings.enabled,
-  });
+  const limiter = createRateLimiter(
+    settings.storage === "memory" ? memoryStore() : databaseStore(db, rateLimits, dialectOf(db)),
+    {
+      enabled: settings.enabled,
+    },
+  );
   const rule: RateLimitRuleSettings = {
     window: settings.window,
     perIP: settings.perIP,

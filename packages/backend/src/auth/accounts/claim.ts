@@ -1,7 +1,7 @@
 import { and, eq, isNull, ne, type SQL } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+import type { AnyDatabase, Statement } from "../../database/dialect.js";
 import { CREDENTIALS_PROVIDER_ID } from "../constants.js";
-import type { AuthDatabase, AuthTables } from "../tables.js";
+import type { AuthTables } from "../tables.js";
 
 /**
  * @internal What a proof of the address itself created or demonstrated, and so keeps: everything
@@ -22,8 +22,8 @@ export interface ClaimKeep {
 export interface AccessPath {
   /** For logs and tests. */
   name: string;
-  /** The statement that removes the user's rows, except what `keep` names. */
-  remove(userId: string, keep: ClaimKeep): BatchItem<"sqlite">;
+  /** The statement, built on `q` (the database or the batch's transaction), that removes the user's rows except what `keep` names. */
+  remove(q: AnyDatabase, userId: string, keep: ClaimKeep): Statement;
 }
 
 /** @internal The pre-account-takeover rule, applied the same way by every flow that proves an address. */
@@ -37,7 +37,7 @@ export interface AccountClaim {
    * access path's rows of the user except what the proof keeps are deleted, and the email is
    * marked verified. Run them in one batch with the flow's own writes (one transaction).
    */
-  statements(userId: string, keep: ClaimKeep): BatchItem<"sqlite">[];
+  statements(q: AnyDatabase, userId: string, keep: ClaimKeep): Statement[];
 }
 
 /**
@@ -50,15 +50,14 @@ export interface AccountClaim {
  * squatter would keep a way back into what is now the owner's verified account.
  */
 export function createAccountClaim(
-  db: AuthDatabase,
   tables: Pick<AuthTables, "users" | "accounts" | "sessions" | "authenticators" | "verificationTokens">,
 ): AccountClaim {
   const { users, accounts, sessions, authenticators, verificationTokens } = tables;
   const registered: AccessPath[] = [
     {
       name: "accounts",
-      remove: (userId, keep) =>
-        db
+      remove: (q, userId, keep) =>
+        q
           .delete(accounts)
           .where(
             and(
@@ -67,17 +66,20 @@ export function createAccountClaim(
             ) as SQL,
           ),
     },
-    { name: "authenticators", remove: (userId) => db.delete(authenticators).where(eq(authenticators.userId, userId)) },
+    {
+      name: "authenticators",
+      remove: (q, userId) => q.delete(authenticators).where(eq(authenticators.userId, userId)),
+    },
     {
       name: "sessions",
-      remove: (userId, keep) =>
-        db
+      remove: (q, userId, keep) =>
+        q
           .delete(sessions)
           .where(and(eq(sessions.userId, userId), keep.sessionId ? ne(sessions.id, keep.sessionId) : undefined) as SQL),
     },
     {
       name: "verificationTokens",
-      remove: (userId) => db.delete(verificationTokens).where(eq(verificationTokens.userId, userId)),
+      remove: (q, userId) => q.delete(verificationTokens).where(eq(verificationTokens.userId, userId)),
     },
   ];
   return {
@@ -85,10 +87,10 @@ export function createAccountClaim(
       registered.push(path);
     },
     paths: () => registered,
-    statements(userId, keep) {
+    statements(q, userId, keep) {
       return [
-        ...registered.map((path) => path.remove(userId, keep)),
-        db
+        ...registered.map((path) => path.remove(q, userId, keep)),
+        q
           .update(users)
           .set({ emailVerified: new Date() })
           .where(and(eq(users.id, userId), isNull(users.emailVerified))),

@@ -1,4 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Dialect } from "../../database/dialect.js";
 import type { AuthDatabase, AuthTables, AuthUser } from "../tables.js";
 
 /** @internal The one way `/auth` loads a user: by id, (normalised) email or linked account, one indexed query each. */
@@ -13,48 +14,57 @@ export interface UserLookup {
 }
 
 /** @internal */
-export function createUserLookup(db: AuthDatabase, tables: Pick<AuthTables, "users" | "accounts">): UserLookup {
+export function createUserLookup(
+  db: AuthDatabase,
+  tables: Pick<AuthTables, "users" | "accounts">,
+  dialect: Dialect,
+): UserLookup {
   const { users, accounts } = tables;
-  const byId = db
-    .select()
-    .from(users)
-    .where(eq(users.id, sql.placeholder("id")))
-    .limit(1)
-    .prepare();
-  const byEmail = db
-    .select()
-    .from(users)
-    .where(eq(users.email, sql.placeholder("email")))
-    .limit(1)
-    .prepare();
-  const byAccount = db
-    .select({ user: users })
-    .from(accounts)
-    .innerJoin(users, eq(users.id, accounts.userId))
-    .where(
-      and(
-        eq(accounts.provider, sql.placeholder("provider")),
-        eq(accounts.providerAccountId, sql.placeholder("providerAccountId")),
-      ),
-    )
-    .limit(1)
-    .prepare();
+  const byId = dialect.prepareFirst<AuthUser>(
+    db
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder("id")))
+      .limit(1),
+    "tetrastack_user_by_id",
+  );
+  const byEmail = dialect.prepareFirst<AuthUser>(
+    db
+      .select()
+      .from(users)
+      .where(eq(users.email, sql.placeholder("email")))
+      .limit(1),
+    "tetrastack_user_by_email",
+  );
+  const byAccount = dialect.prepareFirst<{ user: AuthUser }>(
+    db
+      .select({ user: users })
+      .from(accounts)
+      .innerJoin(users, eq(users.id, accounts.userId))
+      .where(
+        and(
+          eq(accounts.provider, sql.placeholder("provider")),
+          eq(accounts.providerAccountId, sql.placeholder("providerAccountId")),
+        ),
+      )
+      .limit(1),
+    "tetrastack_user_by_account",
+  );
   return {
     async byId(id) {
-      return ((await byId.get({ id })) as AuthUser | undefined) ?? null;
+      return (await byId({ id })) ?? null;
     },
     async byEmail(email) {
-      return ((await byEmail.get({ email })) as AuthUser | undefined) ?? null;
+      return (await byEmail({ email })) ?? null;
     },
     async byAccount(provider, providerAccountId) {
-      const row = (await byAccount.get({ provider, providerAccountId })) as { user: AuthUser } | undefined;
-      return row?.user ?? null;
+      return (await byAccount({ provider, providerAccountId }))?.user ?? null;
     },
     async markVerified(id) {
       await db
         .update(users)
         .set({ emailVerified: new Date() })
-        .where(and(eq(users.id, id), sql`${users.emailVerified} IS NULL`));
+        .where(and(eq(users.id, id), isNull(users.emailVerified)));
     },
   };
 }

@@ -1,6 +1,5 @@
 import type { AdapterAccount } from "next-auth/adapters";
 import * as z from "zod";
-import { nonEmpty } from "../../shared/batches.js";
 import { fnSchema as fn } from "../../shared/schemas.js";
 import { normalizeEmail } from "../accounts/email.js";
 import type { AuthContext } from "../context.js";
@@ -111,14 +110,17 @@ export function accountLinking(
     const kept = Object.fromEntries(
       TOKEN_FIELDS.filter((key) => account[key] !== undefined).map((key) => [key, account[key]]),
     );
-    const link = db.insert(tables.accounts).values({
+    const values = {
       ...kept,
       type,
       provider,
       providerAccountId,
       userId: existing.id,
-    } as typeof tables.accounts.$inferInsert);
-    await db.batch(nonEmpty([...(existing.emailVerified ? [] : ctx.claim.statements(existing.id, {})), link]));
+    } as typeof tables.accounts.$inferInsert;
+    await ctx.dialect.batch(db, (q) => [
+      ...(existing.emailVerified ? [] : ctx.claim.statements(q, existing.id, {})),
+      q.insert(tables.accounts).values(values),
+    ]);
   }
 
   return {
@@ -140,7 +142,7 @@ export function accountLinking(
         if (current.user.emailVerified) return true;
         if (!vouched || email !== current.user.email) return signInErrorPage(ctx, "EMAIL_NOT_VERIFIED");
         const keep = { sessionId: current.session.id, credentials: true };
-        await db.batch(nonEmpty(ctx.claim.statements(current.user.id, keep)));
+        await ctx.dialect.batch(db, (q) => ctx.claim.statements(q, current.user.id, keep));
         return true;
       }
       await linkByVerifiedEmail(email, account as AdapterAccount, vouched);

@@ -1,5 +1,4 @@
 import type { EmailConfig } from "next-auth/providers/email";
-import { nonEmpty } from "../../shared/batches.js";
 import { isTetrastackError } from "../../shared/errors.js";
 import { normalizeEmail } from "../accounts/email.js";
 import { EMAIL_PROVIDER_ID } from "../constants.js";
@@ -79,7 +78,7 @@ export function emailSignInPolicy(ctx: AuthContext, settings: EmailSignInSetting
     const existing = await existingUser(user.email);
     if (!existing) return account.provider !== EMAIL_PROVIDER_ID || settings.createUsers;
     // The link proves the address; an unverified account on it may be someone else's squat.
-    if (!existing.emailVerified) await ctx.db.batch(nonEmpty(ctx.claim.statements(existing.id, {})));
+    if (!existing.emailVerified) await ctx.dialect.batch(ctx.db, (q) => ctx.claim.statements(q, existing.id, {}));
     // The owner is back in, and this browser is theirs from now on (known-device cookie).
     if (existing.email) await ctx.caller.markKnownDevice(existing.email);
     return true;

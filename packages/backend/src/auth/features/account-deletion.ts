@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import * as z from "zod";
-import { nonEmpty } from "../../shared/batches.js";
+import type { Statement } from "../../database/dialect.js";
 import {
   ForbiddenError,
   ReauthenticationRequiredError,
@@ -99,15 +99,21 @@ export function accountDeletion(ctx: AuthContext, settings: AccountDeletionSetti
   const { db, tables } = ctx;
 
   async function deleteUser(user: AuthUser): Promise<void> {
-    const extra = settings.beforeDelete ? await settings.beforeDelete({ user, db }) : undefined;
-    if (extra === false) throw new ForbiddenError("This account cannot be deleted now.");
-    const statements: BatchItem<"sqlite">[] = [...(extra ?? [])];
-    // Sign-in tokens written by Auth.js carry only the address; the others cascade with the user.
-    if (user.email) {
-      statements.push(db.delete(tables.verificationTokens).where(eq(tables.verificationTokens.identifier, user.email)));
-    }
-    statements.push(db.delete(tables.users).where(eq(tables.users.id, user.id)));
-    await db.batch(nonEmpty(statements));
+    // The hook gets the database the batch runs on (PostgreSQL: the transaction itself), so the
+    // queries it returns are part of the deletion's transaction.
+    await ctx.dialect.batch(db, async (q) => {
+      const extra = settings.beforeDelete ? await settings.beforeDelete({ user, db: q }) : undefined;
+      if (extra === false) throw new ForbiddenError("This account cannot be deleted now.");
+      const statements = [...(extra ?? [])] as unknown as Statement[];
+      // Sign-in tokens written by Auth.js carry only the address; the others cascade with the user.
+      if (user.email) {
+        statements.push(
+          q.delete(tables.verificationTokens).where(eq(tables.verificationTokens.identifier, user.email)),
+        );
+      }
+      statements.push(q.delete(tables.users).where(eq(tables.users.id, user.id)));
+      return statements;
+    });
     if (user.email) await ctx.limiter.clearLockout(user.email).catch(() => undefined);
   }
 

@@ -180,10 +180,10 @@ export function emailChange(ctx: AuthContext, settings: EmailChangeSettings): Em
       const email = row.identifier;
       let revoked: { id: string }[];
       try {
-        [, revoked] = await db.batch([
-          db.update(tables.users).set({ email, emailVerified: new Date() }).where(eq(tables.users.id, user.id)),
-          ctx.sessions.revokeStatement(user.id, ownSession(caller, user.id)),
-          db
+        [, revoked] = (await ctx.dialect.batch(db, (q) => [
+          q.update(tables.users).set({ email, emailVerified: new Date() }).where(eq(tables.users.id, user.id)),
+          ctx.sessions.revokeStatement(q, user.id, ownSession(caller, user.id)),
+          q
             .delete(tables.verificationTokens)
             .where(
               and(
@@ -191,7 +191,7 @@ export function emailChange(ctx: AuthContext, settings: EmailChangeSettings): Em
                 inArray(tables.verificationTokens.purpose, STALE_PURPOSES),
               ),
             ),
-        ]);
+        ])) as [unknown, { id: string }[]];
       } catch (error) {
         const converted = toConflictError(error);
         if (isTetrastackError(converted, "CONFLICT")) throw converted;

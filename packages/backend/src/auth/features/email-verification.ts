@@ -1,5 +1,4 @@
 import * as z from "zod";
-import { nonEmpty } from "../../shared/batches.js";
 import { ReauthenticationRequiredError } from "../../shared/errors.js";
 import { fnSchema as fn, relativePathSchema as relativePath, secondsSchema as seconds } from "../../shared/schemas.js";
 import { parseInput } from "../../shared/validate.js";
@@ -143,7 +142,7 @@ export function emailVerification(ctx: AuthContext, settings: EmailVerificationS
         throw error;
       }
       const keep = { sessionId: ownSession(caller, user.id), credentials: Boolean(credentials) };
-      await ctx.db.batch(nonEmpty(ctx.claim.statements(user.id, keep)));
+      await ctx.dialect.batch(ctx.db, (q) => ctx.claim.statements(q, user.id, keep));
       return { userId: user.id, email: row.identifier };
     },
   };

@@ -35,10 +35,10 @@ export function passwordChange(ctx: AuthContext): PasswordChangeMethods {
       await ctx.provePassword(user, currentPassword, account?.passwordHash ?? null, caller);
       if (!account) throw new InvalidCredentialsError("The password is wrong.");
       const passwordHash = await hashPassword(password, ctx.settings.password.scrypt);
-      const [, revoked] = await ctx.db.batch([
-        ctx.credentials.set(user.id, passwordHash),
-        ctx.sessions.revokeStatement(user.id, caller.session.sessionId),
-      ]);
+      const [, revoked] = (await ctx.dialect.batch(ctx.db, (q) => [
+        ctx.credentials.set(q, user.id, passwordHash),
+        ctx.sessions.revokeStatement(q, user.id, caller.session.sessionId),
+      ])) as [unknown, { id: string }[]];
       return { revokedSessions: revoked.length };
     },
   };

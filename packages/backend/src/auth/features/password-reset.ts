@@ -93,12 +93,11 @@ export function passwordReset(ctx: AuthContext, settings: PasswordResetSettings)
       const keep = ownSession(caller, user.id);
       // An unverified account is taken over by whoever proves the mailbox: everything the prover
       // did not create goes (another's password, linked identities, passkeys, sessions, links).
-      const claimed = user.emailVerified ? [] : ctx.claim.statements(user.id, { sessionId: keep });
-      const [revoked] = await ctx.db.batch([
-        ctx.sessions.revokeStatement(user.id, keep),
-        ...claimed,
-        ctx.credentials.set(user.id, passwordHash),
-      ]);
+      const [revoked] = (await ctx.dialect.batch(ctx.db, (q) => [
+        ctx.sessions.revokeStatement(q, user.id, keep),
+        ...(user.emailVerified ? [] : ctx.claim.statements(q, user.id, { sessionId: keep })),
+        ctx.credentials.set(q, user.id, passwordHash),
+      ])) as [{ id: string }[]];
       // Whoever holds the link holds the mailbox: the owner is back in, from this browser too.
       await ctx.limiter.clearLockout(row.identifier);
       await ctx.caller.markKnownDevice(row.identifier);

@@ -117,7 +117,10 @@ export function registration(ctx: AuthContext, settings: RegistrationSettings): 
       const passwordHash = await hashPassword(password, ctx.settings.password.scrypt);
       const id = uuidv7();
       try {
-        await db.batch([db.insert(tables.users).values({ id, email, name }), ctx.credentials.set(id, passwordHash)]);
+        await ctx.dialect.batch(db, (q) => [
+          q.insert(tables.users).values({ id, email, name }),
+          ctx.credentials.set(q, id, passwordHash),
+        ]);
       } catch (error) {
         const converted = toConflictError(error);
         if (!isTetrastackError(converted, "CONFLICT")) throw error;

@@ -1,4 +1,5 @@
 import { and, eq, lt, type SQL } from "drizzle-orm";
+import { type Dialect, dialectOf } from "../../database/dialect.js";
 import type { TokenPurpose } from "../../database/tables.js";
 import { TokenError } from "../../shared/errors.js";
 import { generateSessionToken, hashSessionToken, isRandomToken } from "../session/token.js";
@@ -48,7 +49,11 @@ export function invalidToken(cause?: unknown): TokenError {
 }
 
 /** @internal */
-export function createTokenStore(db: AuthDatabase, table: AuthTables["verificationTokens"]): TokenStore {
+export function createTokenStore(
+  db: AuthDatabase,
+  table: AuthTables["verificationTokens"],
+  dialect: Dialect = dialectOf(db),
+): TokenStore {
   const remove = async (where: SQL | undefined): Promise<TokenRow | null> => {
     const [row] = await db.delete(table).where(where).returning();
     return row ?? null;
@@ -58,11 +63,14 @@ export function createTokenStore(db: AuthDatabase, table: AuthTables["verificati
     async issue({ purpose, identifier, userId, expiresIn }) {
       const token = generateSessionToken();
       const expires = new Date(Date.now() + expiresIn * 1000);
-      const insert = db.insert(table).values({ identifier, token: hashSessionToken(token), expires, purpose, userId });
+      const row = { identifier, token: hashSessionToken(token), expires, purpose, userId };
       if (userId && purpose !== "sign-in") {
-        await db.batch([db.delete(table).where(and(eq(table.userId, userId), eq(table.purpose, purpose))), insert]);
+        await dialect.batch(db, (q) => [
+          q.delete(table).where(and(eq(table.userId, userId), eq(table.purpose, purpose))),
+          q.insert(table).values(row),
+        ]);
       } else {
-        await insert;
+        await db.insert(table).values(row);
       }
       return { token, expires };
     },

@@ -1,4 +1,5 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
+import { type AnyDatabase, type Dialect, dialectOf, type Statement } from "../../database/dialect.js";
 import { CREDENTIALS_PROVIDER_ID } from "../constants.js";
 import type { AuthDatabase, AuthTables } from "../tables.js";
 
@@ -8,8 +9,15 @@ import type { AuthDatabase, AuthTables } from "../tables.js";
  * password user and made sign-in scan them all (274 ms at 1 M users); the lookup then goes
  * through `user_id`, one row per user.
  */
-export function credentialsAccountOf(accounts: AuthTables["accounts"], userId: unknown): SQL {
-  return and(eq(accounts.userId, userId as never), sql`+${accounts.provider} = ${CREDENTIALS_PROVIDER_ID}`) as SQL;
+export function credentialsAccountOf(
+  accounts: AuthTables["accounts"],
+  userId: unknown,
+  dialect: Dialect = dialectOf(undefined),
+): SQL {
+  return and(
+    eq(accounts.userId, userId as never),
+    dialect.unindexedEquals(accounts.provider, CREDENTIALS_PROVIDER_ID),
+  ) as SQL;
 }
 
 /** @internal A user's password hash, where it lives: the one `accounts` row with provider "credentials". */
@@ -18,29 +26,33 @@ export interface CredentialsRows {
   find(userId: string): Promise<{ id: string; passwordHash: string } | null>;
   /**
    * The statement that gives the user this password hash, creating the row or replacing the
-   * hash (for a flow's batch).
+   * hash (for a flow's batch, built on `q`: the database or the batch's transaction).
    */
-  set(userId: string, passwordHash: string): ReturnType<typeof insertStatement>;
+  set(q: AnyDatabase, userId: string, passwordHash: string): Statement;
 }
 
-function insertStatement(db: AuthDatabase, accounts: AuthTables["accounts"], userId: string, passwordHash: string) {
-  return db
+function insertStatement(q: AnyDatabase, accounts: AuthTables["accounts"], userId: string, passwordHash: string) {
+  return q
     .insert(accounts)
     .values({ userId, type: "credentials", provider: CREDENTIALS_PROVIDER_ID, providerAccountId: userId, passwordHash })
     .onConflictDoUpdate({ target: [accounts.provider, accounts.providerAccountId], set: { passwordHash } });
 }
 
 /** @internal */
-export function createCredentialsRows(db: AuthDatabase, accounts: AuthTables["accounts"]): CredentialsRows {
+export function createCredentialsRows(
+  db: AuthDatabase,
+  accounts: AuthTables["accounts"],
+  dialect: Dialect,
+): CredentialsRows {
   return {
     async find(userId) {
       const [row] = await db
         .select({ id: accounts.id, passwordHash: accounts.passwordHash })
         .from(accounts)
-        .where(credentialsAccountOf(accounts, userId))
+        .where(credentialsAccountOf(accounts, userId, dialect))
         .limit(1);
       return row?.passwordHash ? { id: row.id, passwordHash: row.passwordHash } : null;
     },
-    set: (userId, passwordHash) => insertStatement(db, accounts, userId, passwordHash),
+    set: (q, userId, passwordHash) => insertStatement(q, accounts, userId, passwordHash),
   };
 }

@@ -39,13 +39,15 @@ export function createPasswordSignIn(
   options: { requireEmailVerification: boolean },
 ): (credentials: Partial<Record<string, unknown>> | undefined, request: Request) => Promise<SignInOutcome> {
   const { db, tables, limiter } = ctx;
-  const lookup = db
-    .select({ user: tables.users, accountId: tables.accounts.id, passwordHash: tables.accounts.passwordHash })
-    .from(tables.users)
-    .innerJoin(tables.accounts, credentialsAccountOf(tables.accounts, tables.users.id))
-    .where(eq(tables.users.email, sql.placeholder("email")))
-    .limit(1)
-    .prepare();
+  const lookup = ctx.dialect.prepareFirst<{ user: AuthUser; accountId: string; passwordHash: string | null }>(
+    db
+      .select({ user: tables.users, accountId: tables.accounts.id, passwordHash: tables.accounts.passwordHash })
+      .from(tables.users)
+      .innerJoin(tables.accounts, credentialsAccountOf(tables.accounts, tables.users.id, ctx.dialect))
+      .where(eq(tables.users.email, sql.placeholder("email")))
+      .limit(1),
+    "tetrastack_credentials_by_email",
+  );
   const invalid = (): SignInOutcome => ({
     ok: false,
     code: "INVALID_CREDENTIALS",
@@ -90,7 +92,7 @@ export function createPasswordSignIn(
       return { ok: false, code: "RATE_LIMITED", retryAfter: error.retryAfter, cause: error };
     }
 
-    const row = await lookup.get({ email });
+    const row = await lookup({ email });
     const stored = row?.passwordHash;
     if (stored && !parsePasswordHash(stored)) {
       // A corrupt row, or parameters that would make one check throw or cost a gigabyte: counted

@@ -1,5 +1,5 @@
-import { and, eq, getTableColumns, inArray, lt, ne, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+import { and, eq, getTableColumns, gte, inArray, lt, ne, sql } from "drizzle-orm";
+import { type AnyDatabase, type Dialect, dialectOf } from "../../database/dialect.js";
 import { deleteInBatches } from "../../shared/batches.js";
 import type { AuthDatabase, AuthTables } from "../tables.js";
 import { hashSessionToken, isRandomToken } from "./token.js";
@@ -66,15 +66,19 @@ export interface SessionStore {
    * The statement that ends every session of the user but `keep`, for a flow's batch (it returns
    * the ids of the sessions it ended).
    */
-  revokeStatement(userId: string, keep: string | null): RevokeStatement;
+  revokeStatement(q: AnyDatabase, userId: string, keep: string | null): RevokeStatement;
   pruneExpired(): Promise<number>;
 }
 
 /** @internal A DELETE … RETURNING of session ids, to run inside a flow's batch. */
-export type RevokeStatement = BatchItem<"sqlite"> & PromiseLike<{ id: string }[]>;
+export type RevokeStatement = PromiseLike<{ id: string }[]>;
 
 /** @internal */
-export function createSessionStore(db: AuthDatabase, tables: Pick<AuthTables, "sessions" | "users">): SessionStore {
+export function createSessionStore(
+  db: AuthDatabase,
+  tables: Pick<AuthTables, "sessions" | "users">,
+  dialect: Dialect = dialectOf(db),
+): SessionStore {
   const { sessions, users } = tables;
   // One indexed point query (unique token hash, then the users primary key), built once. The user
   // row comes back as one json_object column: @libsql/client describes every result column on
@@ -82,26 +86,32 @@ export function createSessionStore(db: AuthDatabase, tables: Pick<AuthTables, "s
   // of the (possibly extended) users table is included, so custom columns such as `role` still
   // reach the callbacks, decoded by each column's own driver mapping.
   const userColumns = Object.entries(getTableColumns(users));
-  const userJSON = sql<string>`json_object(${sql.join(
-    userColumns.map(([key, column]) => sql`${sql.raw(`'${key}'`)}, ${column}`),
-    sql`, `,
-  )})`;
-  const byHash = db
-    .select({
-      id: sessions.id,
-      userId: sessions.userId,
-      expires: sessions.expires,
-      createdAt: sessions.createdAt,
-      updatedAt: sessions.updatedAt,
-      user: userJSON,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.sessionToken, sql.placeholder("hash")))
-    .limit(1)
-    .prepare();
-  const decodeUser = (json: string): UserRow => {
-    const raw = JSON.parse(json) as Record<string, unknown>;
+  const userJSON = dialect.jsonObject(userColumns);
+  const byHash = dialect.prepareFirst<{
+    id: string;
+    userId: string;
+    expires: Date;
+    createdAt: Date;
+    updatedAt: Date;
+    user: unknown;
+  }>(
+    db
+      .select({
+        id: sessions.id,
+        userId: sessions.userId,
+        expires: sessions.expires,
+        createdAt: sessions.createdAt,
+        updatedAt: sessions.updatedAt,
+        user: userJSON,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.sessionToken, sql.placeholder("hash")))
+      .limit(1),
+    "tetrastack_session_by_hash",
+  );
+  const decodeUser = (json: unknown): UserRow => {
+    const raw = dialect.parseJSONObject(json);
     const user: Record<string, unknown> = {};
     for (const [key, column] of userColumns) {
       const value = raw[key];
@@ -109,22 +119,24 @@ export function createSessionStore(db: AuthDatabase, tables: Pick<AuthTables, "s
     }
     return user as UserRow;
   };
-  const deleteByHash = db
-    .delete(sessions)
-    .where(eq(sessions.sessionToken, sql.placeholder("hash")))
-    .returning()
-    .prepare();
+  const deleteByHash = dialect.prepareAll<SessionRow>(
+    db
+      .delete(sessions)
+      .where(eq(sessions.sessionToken, sql.placeholder("hash")))
+      .returning(),
+    "tetrastack_session_delete_by_hash",
+  );
 
   const withToken = (row: SessionRow, token: string): SessionRow => ({ ...row, sessionToken: token });
-  const revokeStatement = (userId: string, keep: string | null): RevokeStatement =>
-    db
+  const revokeStatement = (q: AnyDatabase, userId: string, keep: string | null): RevokeStatement =>
+    q
       .delete(sessions)
       .where(keep ? and(eq(sessions.userId, userId), ne(sessions.id, keep)) : eq(sessions.userId, userId))
       .returning({ id: sessions.id });
 
   async function find(token: string): Promise<SessionAndUser | null> {
     if (!isRandomToken(token)) return null;
-    const row = await byHash.get({ hash: hashSessionToken(token) });
+    const row = await byHash({ hash: hashSessionToken(token) });
     if (!row) return null;
     const { user, ...session } = row;
     return { session: { ...session, sessionToken: token }, user: decodeUser(user) };
@@ -140,7 +152,7 @@ export function createSessionStore(db: AuthDatabase, tables: Pick<AuthTables, "s
   }
 
   async function remove(token: string): Promise<SessionRow | null> {
-    const [row] = await deleteByHash.all({ hash: hashSessionToken(token) });
+    const [row] = await deleteByHash({ hash: hashSessionToken(token) });
     return row ? withToken(row, token) : null;
   }
 
@@ -183,7 +195,7 @@ export function createSessionStore(db: AuthDatabase, tables: Pick<AuthTables, "s
       const rows = await db
         .select()
         .from(sessions)
-        .where(and(eq(sessions.userId, userId), sql`${sessions.expires} >= ${Date.now()}`))
+        .where(and(eq(sessions.userId, userId), gte(sessions.expires, new Date())))
         .orderBy(sessions.createdAt);
       return rows.map((row) => ({
         id: row.id,
@@ -202,10 +214,10 @@ export function createSessionStore(db: AuthDatabase, tables: Pick<AuthTables, "s
       return deleted.length > 0;
     },
     async revokeOthers(userId, keepSessionId) {
-      return (await revokeStatement(userId, keepSessionId)).length;
+      return (await revokeStatement(db, userId, keepSessionId)).length;
     },
     async revokeAll(userId) {
-      return (await revokeStatement(userId, null)).length;
+      return (await revokeStatement(db, userId, null)).length;
     },
     revokeStatement,
     pruneExpired() {
@@ -215,8 +227,7 @@ export function createSessionStore(db: AuthDatabase, tables: Pick<AuthTables, "s
           .from(sessions)
           .where(lt(sessions.expires, new Date()))
           .limit(limit);
-        const result = await db.delete(sessions).where(inArray(sessions.sessionToken, expired)).run();
-        return result.rowsAffected;
+        return dialect.affectedRows(await db.delete(sessions).where(inArray(sessions.sessionToken, expired)));
       });
     },
   };

@@ -1,0 +1,154 @@
+import { type Column, type SQL, sql } from "drizzle-orm";
+
+// The one seam between the two SQL dialects the package runs on (libSQL/SQLite and PostgreSQL),
+// for the code of `/auth` and `/uploads`, which builds its queries on the tables it is given and
+// works the same on both through drizzle's query builders. What drizzle does not hide is here:
+// how several writes become one transaction, how a prepared query is run, one JSON column, an
+// equality the planner must not take from an index, and how many rows a statement touched.
+// Detecting the dialect reads drizzle's entity kinds, so neither dialect's module is loaded for
+// the other.
+
+/** @internal The dialects the package runs on. */
+export type DialectName = "sqlite" | "postgres";
+
+/** @internal A query builder or a prepared query: awaiting it runs it. */
+export type Statement = PromiseLike<unknown>;
+
+/** @internal A drizzle database or transaction of either dialect. */
+// biome-ignore lint/suspicious/noExplicitAny: drizzle's database types differ per dialect; the code uses their shared API.
+export type AnyDatabase = any;
+
+/** @internal What differs between the dialects, for the queries of `/auth` and `/uploads`. */
+export interface Dialect {
+  readonly name: DialectName;
+  /**
+   * Runs the statements `build` makes, on the database or transaction it is given, as one
+   * transaction and in order (libSQL: one `batch`; PostgreSQL: one transaction, since a batch of
+   * builders made on the pool would run outside it). Resolves each statement's result, in order.
+   */
+  batch(
+    db: AnyDatabase,
+    build: (q: AnyDatabase) => readonly Statement[] | Promise<readonly Statement[]>,
+  ): Promise<unknown[]>;
+  /** Prepares `query` once; the function runs it and resolves its first row (or undefined). */
+  prepareFirst<T>(query: unknown, name: string): (params?: Record<string, unknown>) => Promise<T | undefined>;
+  /** Prepares `query` once; the function runs it and resolves all its rows. */
+  prepareAll<T>(query: unknown, name: string): (params?: Record<string, unknown>) => Promise<T[]>;
+  /** Columns as one JSON object column (keys as given); {@link Dialect.parseJSONObject} reads it back. */
+  jsonObject(entries: readonly (readonly [key: string, column: Column])[]): SQL;
+  /** The value of a {@link Dialect.jsonObject} column as an object (libSQL returns text, PostgreSQL JSON). */
+  parseJSONObject(value: unknown): Record<string, unknown>;
+  /**
+   * `column = value`, with the planner kept from answering it from an index on `column`
+   * (SQLite's unary `+`); PostgreSQL needs no such hint.
+   */
+  unindexedEquals(column: Column, value: unknown): SQL;
+  /** How many rows a DELETE or UPDATE (run without RETURNING) affected. */
+  affectedRows(result: unknown): number;
+  /**
+   * A time as a parameter of a timestamp column's type, for raw SQL where nothing else says what
+   * type a parameter is (PostgreSQL would take a lone parameter in a CASE for text).
+   */
+  timestamp(value: Date, column: Column): SQL;
+}
+
+const ENTITY_KIND = Symbol.for("drizzle:entityKind");
+
+/** @internal Whether `db` is a drizzle database (or transaction) whose class chain includes `kind`. */
+function hasEntityKind(db: unknown, kinds: readonly string[]): boolean {
+  if (typeof db !== "object" || db === null) return false;
+  let type = Object.getPrototypeOf(db)?.constructor as { [ENTITY_KIND]?: unknown } | undefined;
+  while (type) {
+    if (kinds.includes(type[ENTITY_KIND] as string)) return true;
+    type = Object.getPrototypeOf(type) as typeof type;
+  }
+  return false;
+}
+
+const sqlite: Dialect = {
+  name: "sqlite",
+  async batch(db, build) {
+    const statements = await build(db);
+    if (statements.length === 0) return [];
+    return db.batch(statements);
+  },
+  prepareFirst(query) {
+    const prepared = (query as { prepare(): { get(params?: unknown): Promise<unknown> } }).prepare();
+    return (params) => prepared.get(params) as never;
+  },
+  prepareAll(query) {
+    const prepared = (query as { prepare(): { all(params?: unknown): Promise<unknown> } }).prepare();
+    return (params) => prepared.all(params) as never;
+  },
+  jsonObject(entries) {
+    return sql`json_object(${sql.join(
+      entries.map(([key, column]) => sql`${sql.raw(quoteKey(key))}, ${column}`),
+      sql`, `,
+    )})`;
+  },
+  parseJSONObject(value) {
+    return JSON.parse(String(value)) as Record<string, unknown>;
+  },
+  unindexedEquals(column, value) {
+    return sql`+${column} = ${value}`;
+  },
+  affectedRows(result) {
+    return Number((result as { rowsAffected?: unknown }).rowsAffected ?? 0);
+  },
+  timestamp(value, column) {
+    return sql`${sql.param(value, column)}`;
+  },
+};
+
+const postgres: Dialect = {
+  name: "postgres",
+  async batch(db, build) {
+    return db.transaction(async (tx: AnyDatabase) => {
+      const results: unknown[] = [];
+      for (const statement of await build(tx)) results.push(await statement);
+      return results;
+    });
+  },
+  prepareFirst(query, name) {
+    const prepared = (query as { prepare(name: string): { execute(params?: unknown): Promise<unknown[]> } }).prepare(
+      name,
+    );
+    return async (params) => (await prepared.execute(params))[0] as never;
+  },
+  prepareAll(query, name) {
+    const prepared = (query as { prepare(name: string): { execute(params?: unknown): Promise<unknown[]> } }).prepare(
+      name,
+    );
+    return (params) => prepared.execute(params) as never;
+  },
+  jsonObject(entries) {
+    return sql`json_build_object(${sql.join(
+      entries.map(([key, column]) => sql`${sql.raw(`${quoteKey(key)}::text`)}, ${column}`),
+      sql`, `,
+    )})`;
+  },
+  parseJSONObject(value) {
+    return (typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>;
+  },
+  unindexedEquals(column, value) {
+    return sql`${column} = ${value}`;
+  },
+  affectedRows(result) {
+    const { count, rowCount, affectedRows } = result as { count?: unknown; rowCount?: unknown; affectedRows?: unknown };
+    return Number(count ?? rowCount ?? affectedRows ?? 0);
+  },
+  timestamp(value, column) {
+    return sql`${sql.param(value, column)}::timestamptz`;
+  },
+};
+
+/** A JSON key as an SQL string literal: keys are TypeScript property names, never input. */
+function quoteKey(key: string): string {
+  return `'${key.replaceAll("'", "''")}'`;
+}
+
+/** @internal The dialect of a drizzle database or transaction. */
+export function dialectOf(db: unknown): Dialect {
+  if (hasEntityKind(db, ["PgDatabase", "PgTransaction"])) return postgres;
+  return sqlite;
+}
