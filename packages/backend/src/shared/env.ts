@@ -12,9 +12,14 @@ export const env = {
   authURL(): string | undefined {
     return process.env.AUTH_URL || process.env.NEXTAUTH_URL || undefined;
   },
-  /** The `R2_*` variable of `/uploads`. */
-  r2(name: "R2_ACCOUNT_ID" | "R2_ACCESS_KEY_ID" | "R2_SECRET_ACCESS_KEY" | "R2_BUCKET"): string | undefined {
-    return process.env[name] || undefined;
+  /** The `R2_*` variables `/uploads` falls back to. */
+  r2(): Record<"R2_ACCOUNT_ID" | "R2_ACCESS_KEY_ID" | "R2_SECRET_ACCESS_KEY" | "R2_BUCKET", string | undefined> {
+    return {
+      R2_ACCOUNT_ID: process.env.R2_ACCOUNT_ID,
+      R2_ACCESS_KEY_ID: process.env.R2_ACCESS_KEY_ID,
+      R2_SECRET_ACCESS_KEY: process.env.R2_SECRET_ACCESS_KEY,
+      R2_BUCKET: process.env.R2_BUCKET,
+    };
   },
   /** The variables that name the hosting platform, for the client-address default. */
   platform(): { vercel: boolean; netlify: boolean; fly: boolean } {

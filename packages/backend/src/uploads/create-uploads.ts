@@ -1,3 +1,4 @@
+import { env } from "../shared/env.js";
 import { parseInput, parseOptions } from "../shared/validate.js";
 import type { UploadsContext } from "./context.js";
 import { deletion } from "./deletion.js";
@@ -27,7 +28,7 @@ import type { Uploads } from "./types.js";
  */
 export function createUploads(options: UploadsOptions): Uploads {
   // 1. Options, validated once.
-  const resolved = parseOptions(uploadsOptionsSchema, withEnvironment(options, process.env), "createUploads");
+  const resolved = parseOptions(uploadsOptionsSchema, withEnvironment(options, env.r2()), "createUploads");
 
   // 2. The pieces every flow runs on, built once.
   const publicURL = (key: string): string | null =>
