@@ -1,0 +1,105 @@
+import { type AnyColumn, type Relation, relations, type Table, type TableRelationsHelpers } from "drizzle-orm";
+import { invalidArgument } from "../shared/arguments.js";
+
+// What both dialects' schemas share: the value types of their text columns, the rules of the
+// column helpers, and the shape of the relations. Each dialect's tables.ts defines its own Drizzle
+// tables (sqliteTable, pgTable) with the same property names and passes them through here.
+
+/** The kinds of sign-in method an `accounts` row records. */
+export type AccountType = "oauth" | "oidc" | "email" | "webauthn" | "credentials";
+
+/** What a one-time token may be used for; a token is only ever accepted for its own purpose. */
+export type TokenPurpose =
+  | "verify-email"
+  | "reset-password"
+  | "change-email"
+  | "approve-email-change"
+  | "delete-account"
+  | "sign-in";
+
+/** Lifecycle of an upload record: `pending` when signed, `uploaded` once verified, `deleted` after removal. */
+export type UploadStatus = "pending" | "uploaded" | "deleted";
+
+/** @internal The values of {@link UploadStatus}, for the column's enum. */
+export const UPLOAD_STATUSES: [UploadStatus, ...UploadStatus[]] = ["pending", "uploaded", "deleted"];
+
+/** Longest column name accepted by the helpers; PostgreSQL's own limit is 63 bytes, SQLite has none. */
+const MAX_COLUMN_NAME_LENGTH = 128;
+
+/** @internal Checks a column name given to a helper; a `ValidationError` for anything but a short string. */
+export function checkColumnName(fn: string, name: unknown): asserts name is string {
+  if (typeof name !== "string" || name.length > MAX_COLUMN_NAME_LENGTH) {
+    invalidArgument(fn, "name", `a column name of at most ${MAX_COLUMN_NAME_LENGTH} characters`);
+  }
+}
+
+let instant: Date | undefined;
+
+/**
+ * @internal One instant for every default of the insert being built: drizzle calls each column's
+ * default separately, and two `new Date()`s a millisecond apart would give a new row an
+ * `updated_at` after its `created_at`. Forgotten at the next microtask, so the next insert gets
+ * its own.
+ */
+export function insertInstant(): Date {
+  if (!instant) {
+    instant = new Date();
+    queueMicrotask(() => {
+      instant = undefined;
+    });
+  }
+  return instant;
+}
+
+type TableNamed<TName extends string> = Table & { _: { name: TName } };
+type ColumnOf<TName extends string> = AnyColumn<{ tableName: TName }>;
+
+/** @internal The package's tables of one dialect, as {@link packageRelations} needs them. */
+export interface PackageTables {
+  users: TableNamed<"users"> & { id: ColumnOf<"users"> };
+  accounts: TableNamed<"accounts"> & { userId: ColumnOf<"accounts"> };
+  sessions: TableNamed<"sessions"> & { userId: ColumnOf<"sessions"> };
+  authenticators: TableNamed<"authenticators"> & { userId: ColumnOf<"authenticators"> };
+  verificationTokens: TableNamed<"verification_tokens"> & { userId: ColumnOf<"verification_tokens"> };
+  uploads: TableNamed<"uploads"> & { ownerId: ColumnOf<"uploads"> };
+}
+
+/**
+ * @internal The relations of the package's tables, for one dialect's table objects: the same
+ * names and shapes on SQLite and PostgreSQL, written once.
+ */
+// The return type is inferred on purpose: it is each dialect's exact relation types.
+export function packageRelations<T extends PackageTables>(t: T) {
+  const userRelations = ({ many }: TableRelationsHelpers<"users">) => ({
+    accounts: many(t.accounts),
+    sessions: many(t.sessions),
+    authenticators: many(t.authenticators),
+    uploads: many(t.uploads),
+    verificationTokens: many(t.verificationTokens),
+  });
+  return {
+    usersRelations: relations(t.users, userRelations),
+    extendUsersRelations<TExtra extends Record<string, Relation>>(
+      extra: (helpers: TableRelationsHelpers<"users">) => TExtra,
+    ) {
+      // Drizzle calls `extra` only later, inside createDatabase: check it now, where the mistake is.
+      if (typeof extra !== "function") invalidArgument("extendUsersRelations", "extra", "a function");
+      return relations(t.users, (helpers) => ({ ...userRelations(helpers), ...extra(helpers) }));
+    },
+    accountsRelations: relations(t.accounts, ({ one }) => ({
+      user: one(t.users, { fields: [t.accounts.userId], references: [t.users.id] }),
+    })),
+    sessionsRelations: relations(t.sessions, ({ one }) => ({
+      user: one(t.users, { fields: [t.sessions.userId], references: [t.users.id] }),
+    })),
+    authenticatorsRelations: relations(t.authenticators, ({ one }) => ({
+      user: one(t.users, { fields: [t.authenticators.userId], references: [t.users.id] }),
+    })),
+    verificationTokensRelations: relations(t.verificationTokens, ({ one }) => ({
+      user: one(t.users, { fields: [t.verificationTokens.userId], references: [t.users.id] }),
+    })),
+    uploadsRelations: relations(t.uploads, ({ one }) => ({
+      owner: one(t.users, { fields: [t.uploads.ownerId], references: [t.users.id] }),
+    })),
+  };
+}
