@@ -6,7 +6,7 @@ import type { Sql } from "postgres";
 import * as z from "zod";
 import { ConfigError } from "../../shared/errors.js";
 import { parseOptions } from "../../shared/validate.js";
-import { type ClientKind, clientKind, isLibsqlClient } from "./client-kind.js";
+import { type ClientKind, clientKind, isLibsqlClient } from "../client-kind.js";
 import * as packageSchema from "./schema.js";
 
 // The one module of the PostgreSQL dialect that loads a driver. Every driver is an optional peer

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { invalidArgument, isOptionsObject } from "../../shared/arguments.js";
 import { ConfigError } from "../../shared/errors.js";
+import { clientKind, isLibsqlClient } from "../client-kind.js";
 import {
   APP_MIGRATIONS_TABLE,
   appMigrations,
@@ -11,7 +12,6 @@ import {
   PACKAGE_MIGRATIONS_TABLE,
 } from "../migration-files.js";
 import type { PostgresClient } from "./client.js";
-import { clientKind, isLibsqlClient } from "./client-kind.js";
 import { migrations as packageMigrations } from "./migrations.generated.js";
 
 export {

@@ -1,4 +1,4 @@
-import { isOptionsObject } from "../../shared/arguments.js";
+import { isOptionsObject } from "../shared/arguments.js";
 
 // Which driver a client given to createDatabase({ client }) belongs to, by its shape: the drivers
 // are optional peers, so nothing here may import them (an `instanceof` would load every driver).
