@@ -40,7 +40,11 @@ const graph = await importGraph();
 const area = (file: string): string => file.split("/").slice(0, 2).join("/");
 const isSource = (path: string): boolean => path.startsWith("src/");
 /** Package name of an external import (`@scope/name` or `name`, without a subpath). */
-const packageOf = (path: string): string => path.split("/").slice(0, path.startsWith("@") ? 2 : 1).join("/");
+const packageOf = (path: string): string =>
+  path
+    .split("/")
+    .slice(0, path.startsWith("@") ? 2 : 1)
+    .join("/");
 
 /** What each area of src/ may import, besides itself. */
 const allowed: Record<string, (target: string) => boolean> = {

@@ -1,5 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
-import { Pool as NeonPool, neon } from "@neondatabase/serverless";
+import { Pool as NeonPool, type NeonQueryFunction, neon, neonConfig } from "@neondatabase/serverless";
 import { eq, is, sql } from "drizzle-orm";
 import { NeonHttpDatabase } from "drizzle-orm/neon-http";
 import { NeonDatabase } from "drizzle-orm/neon-serverless";
@@ -289,7 +289,7 @@ describe("createDatabase (PostgreSQL)", () => {
     const fromNeon = await createDatabase({ client: neonPool });
     expectTypeOf(fromNeon.$client).toEqualTypeOf<NeonPool>();
     const fromHttp = await createDatabase({ client: neon("postgres://user:secret@ep-test.neon.tech/db") });
-    expectTypeOf(fromHttp.$client).toEqualTypeOf<ReturnType<typeof neon>>();
+    expectTypeOf(fromHttp.$client).toEqualTypeOf<NeonQueryFunction<false, false>>();
     const fromUrl = await createDatabase({ url: "postgres://user:secret@127.0.0.1:1/db" });
     cleanups.push(() => fromUrl.$client.end());
     expectTypeOf(fromUrl.$client).toEqualTypeOf<pg.Pool>();
@@ -379,14 +379,19 @@ describe("the dialect seam", () => {
   it("refuses to migrate over Neon's HTTP driver (no transaction, no lock) before sending anything", async () => {
     const requests: string[] = [];
     // neon() would send the statements over HTTPS; a fetch that records instead proves none left.
-    const db = await createDatabase({
-      client: neon("postgres://user:secret@ep-test.neon.tech/db", {
-        fetchFunction: (url: string) => {
-          requests.push(url);
-          throw new Error("no network in tests");
-        },
-      }),
+    const fetchFunction = neonConfig.fetchFunction;
+    neonConfig.fetchFunction = (url: string) => {
+      requests.push(url);
+      throw new Error("no network in tests");
+    };
+    cleanups.push(() => {
+      neonConfig.fetchFunction = fetchFunction;
     });
+    const db = await createDatabase({ client: neon("postgres://user:secret@ep-test.neon.tech/db") });
+    // The recording fetch is the one neon() uses: a query goes through it (and fails there).
+    await expect(db.select().from(users)).rejects.toThrow();
+    expect(requests).toHaveLength(1);
+    requests.length = 0;
     const error = await failure(() => migrate(db));
     expect(isTetrastackError(error, "CONFIG_INVALID")).toBe(true);
     expect((error as Error).message).toContain("Neon Pool");

@@ -1,4 +1,4 @@
-import { type AnyColumn, type Relation, relations, type Table, type TableRelationsHelpers } from "drizzle-orm";
+import { type AnyColumn, type AnyTable, type Relation, relations, type TableRelationsHelpers } from "drizzle-orm";
 import { invalidArgument } from "../shared/arguments.js";
 
 // What both dialects' schemas share: the value types of their text columns, the rules of the
@@ -51,25 +51,35 @@ export function insertInstant(): Date {
   return instant;
 }
 
-type TableNamed<TName extends string> = Table & { _: { name: TName } };
-type ColumnOf<TName extends string> = AnyColumn<{ tableName: TName }>;
-
-/** @internal The package's tables of one dialect, as {@link packageRelations} needs them. */
-export interface PackageTables {
-  users: TableNamed<"users"> & { id: ColumnOf<"users"> };
-  accounts: TableNamed<"accounts"> & { userId: ColumnOf<"accounts"> };
-  sessions: TableNamed<"sessions"> & { userId: ColumnOf<"sessions"> };
-  authenticators: TableNamed<"authenticators"> & { userId: ColumnOf<"authenticators"> };
-  verificationTokens: TableNamed<"verification_tokens"> & { userId: ColumnOf<"verification_tokens"> };
-  uploads: TableNamed<"uploads"> & { ownerId: ColumnOf<"uploads"> };
-}
+/**
+ * @internal A table of one dialect named `TName`, with the column a relation of the package
+ * joins on; `TNotNull` is that column's nullability, which the relation's type derives from.
+ */
+type PackageTable<TName extends string, TColumn extends string, TNotNull extends boolean = true> = AnyTable<{
+  name: TName;
+}> & { [K in TColumn]: AnyColumn<{ tableName: TName; notNull: TNotNull }> };
 
 /**
  * @internal The relations of the package's tables, for one dialect's table objects: the same
- * names and shapes on SQLite and PostgreSQL, written once.
+ * names and shapes on SQLite and PostgreSQL, written once. One type parameter per table, so that
+ * each table's literal name reaches `relations()` (a single parameter for all of them widened the
+ * names to `string`, and relational queries lost their types).
  */
-// The return type is inferred on purpose: it is each dialect's exact relation types.
-export function packageRelations<T extends PackageTables>(t: T) {
+export function packageRelations<
+  TUsers extends PackageTable<"users", "id">,
+  TAccounts extends PackageTable<"accounts", "userId">,
+  TSessions extends PackageTable<"sessions", "userId">,
+  TAuthenticators extends PackageTable<"authenticators", "userId">,
+  TVerificationTokens extends PackageTable<"verification_tokens", "userId", false>,
+  TUploads extends PackageTable<"uploads", "ownerId">,
+>(t: {
+  users: TUsers;
+  accounts: TAccounts;
+  sessions: TSessions;
+  authenticators: TAuthenticators;
+  verificationTokens: TVerificationTokens;
+  uploads: TUploads;
+}) {
   const userRelations = ({ many }: TableRelationsHelpers<"users">) => ({
     accounts: many(t.accounts),
     sessions: many(t.sessions),

@@ -1,4 +1,11 @@
-import { getTableColumns, type InferInsertModel, type InferSelectModel, type Table } from "drizzle-orm";
+import {
+  createTableRelationsHelpers,
+  getTableColumns,
+  type InferInsertModel,
+  type InferSelectModel,
+  relations,
+  type Table,
+} from "drizzle-orm";
 import { getTableConfig as getPgTableConfig } from "drizzle-orm/pg-core";
 import { getTableConfig as getSqliteTableConfig } from "drizzle-orm/sqlite-core";
 import { describe, expect, expectTypeOf, it } from "vitest";
@@ -106,5 +113,35 @@ describe("the PostgreSQL schema", () => {
     expect(type(pg.authenticators, "counter")).toBe("integer");
     expect(type(pg.authenticators, "credentialBackedUp")).toBe("boolean");
     expect(type(pg.uploads, "size")).toBe("bigint");
+  });
+
+  it("derives the relations' types on both dialects exactly as relations() written per table would", () => {
+    // The relations are written once (model.ts) for both dialects' tables; a generic there once
+    // widened table names to `string` and made every relation nullable. Compare with direct ones.
+    type Config<T> = T extends { config: (...args: never[]) => infer C } ? C : never;
+    for (const d of [pg, sqlite] as const) {
+      const direct = {
+        users: relations(d.users as typeof pg.users, ({ many }) => ({
+          accounts: many(pg.accounts),
+          sessions: many(pg.sessions),
+          authenticators: many(pg.authenticators),
+          uploads: many(pg.uploads),
+          verificationTokens: many(pg.verificationTokens),
+        })),
+        sessions: relations(pg.sessions, ({ one }) => ({
+          user: one(pg.users, { fields: [pg.sessions.userId], references: [pg.users.id] }),
+        })),
+        verificationTokens: relations(pg.verificationTokens, ({ one }) => ({
+          user: one(pg.users, { fields: [pg.verificationTokens.userId], references: [pg.users.id] }),
+        })),
+      };
+      expectTypeOf<Config<typeof d.usersRelations>>().toEqualTypeOf<Config<typeof direct.users>>();
+      expectTypeOf<Config<typeof d.sessionsRelations>>().toEqualTypeOf<Config<typeof direct.sessions>>();
+      expectTypeOf<Config<typeof d.verificationTokensRelations>>().toEqualTypeOf<
+        Config<typeof direct.verificationTokens>
+      >();
+      const helpers = createTableRelationsHelpers(d.users);
+      expect(Object.keys(d.usersRelations.config(helpers))).toEqual(Object.keys(direct.users.config(helpers)));
+    }
   });
 });
