@@ -6,7 +6,13 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 // Imported by package name, as an app does: this resolves to the built dist/ through `exports`.
-import { createDatabase, migrate, PACKAGE_MIGRATIONS_TABLE, schema, users } from "@tetrastack/backend/database/postgres";
+import {
+  createDatabase,
+  migrate,
+  PACKAGE_MIGRATIONS_TABLE,
+  schema,
+  users,
+} from "@tetrastack/backend/database/postgres";
 import { eq } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

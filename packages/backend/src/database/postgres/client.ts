@@ -11,7 +11,10 @@ import * as packageSchema from "./schema.js";
 
 // The one module of the PostgreSQL dialect that loads a driver. Every driver is an optional peer
 // dependency, so each is imported only when a database of its kind is created (a static import
-// would make every app install all five).
+// would make every app install all five). The imports are also hidden from bundlers
+// (`webpackIgnore`, which Turbopack honours too): a Next.js server bundle would otherwise try to
+// resolve all five drivers at build time and fail on the ones the app did not install; Node then
+// loads the one in use from node_modules at run time.
 
 /** The schema of this package: every table and relation, ready for `createDatabase({ schema })`. */
 export const schema = packageSchema;
@@ -137,7 +140,7 @@ export async function createDatabase<
     },
     "createDatabase",
   );
-  const { default: pg } = await loadDriver("pg", () => import("pg"));
+  const { default: pg } = await loadDriver("pg", () => import(/* webpackIgnore: true */ /* @vite-ignore */ "pg"));
   let pool: PgPool;
   try {
     pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: connectTimeoutMs });
@@ -176,15 +179,37 @@ async function wrap<TSchema extends Record<string, unknown>>(
 async function driverFor(kind: ClientKind): Promise<(config: never) => unknown> {
   switch (kind) {
     case "postgres-js":
-      return (await loadDriver("postgres", () => import("drizzle-orm/postgres-js"))).drizzle;
+      return (
+        await loadDriver(
+          "postgres",
+          () => import(/* webpackIgnore: true */ /* @vite-ignore */ "drizzle-orm/postgres-js"),
+        )
+      ).drizzle;
     case "node-postgres":
-      return (await loadDriver("pg", () => import("drizzle-orm/node-postgres"))).drizzle;
+      return (
+        await loadDriver("pg", () => import(/* webpackIgnore: true */ /* @vite-ignore */ "drizzle-orm/node-postgres"))
+      ).drizzle;
     case "pglite":
-      return (await loadDriver("@electric-sql/pglite", () => import("drizzle-orm/pglite"))).drizzle;
+      return (
+        await loadDriver(
+          "@electric-sql/pglite",
+          () => import(/* webpackIgnore: true */ /* @vite-ignore */ "drizzle-orm/pglite"),
+        )
+      ).drizzle;
     case "neon-serverless":
-      return (await loadDriver("@neondatabase/serverless", () => import("drizzle-orm/neon-serverless"))).drizzle;
+      return (
+        await loadDriver(
+          "@neondatabase/serverless",
+          () => import(/* webpackIgnore: true */ /* @vite-ignore */ "drizzle-orm/neon-serverless"),
+        )
+      ).drizzle;
     case "neon-http":
-      return (await loadDriver("@neondatabase/serverless", () => import("drizzle-orm/neon-http"))).drizzle;
+      return (
+        await loadDriver(
+          "@neondatabase/serverless",
+          () => import(/* webpackIgnore: true */ /* @vite-ignore */ "drizzle-orm/neon-http"),
+        )
+      ).drizzle;
   }
 }
 
