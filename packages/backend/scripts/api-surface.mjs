@@ -6,14 +6,22 @@ import { resolve } from "node:path";
 import ts from "typescript";
 
 const dist = resolve(process.argv[2] ?? "dist");
-const subpaths = ["auth", "database", "uploads", "utils"];
+const subpaths = ["auth", "database", "database/postgres", "uploads", "utils"];
 const program = ts.createProgram(
   subpaths.map((subpath) => `${dist}/${subpath}/index.d.ts`),
-  { strict: true, skipLibCheck: true, noEmit: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler },
+  {
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+  },
 );
 const checker = program.getTypeChecker();
 const FLAGS =
-  ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseFullyQualifiedType | ts.TypeFormatFlags.WriteArrayAsGenericType;
+  ts.TypeFormatFlags.NoTruncation |
+  ts.TypeFormatFlags.UseFullyQualifiedType |
+  ts.TypeFormatFlags.WriteArrayAsGenericType;
 const text = (type) => checker.typeToString(type, undefined, FLAGS).replace(/import\("[^"]*"\)\./g, "");
 
 /** The members of an object type, each with its own type; nested one level for option objects. */

@@ -21,7 +21,7 @@ export type TokenPurpose =
 export type UploadStatus = "pending" | "uploaded" | "deleted";
 
 /** @internal The values of {@link UploadStatus}, for the column's enum. */
-export const UPLOAD_STATUSES: [UploadStatus, ...UploadStatus[]] = ["pending", "uploaded", "deleted"];
+export const UPLOAD_STATUSES = ["pending", "uploaded", "deleted"] as const satisfies readonly UploadStatus[];
 
 /** Longest column name accepted by the helpers; PostgreSQL's own limit is 63 bytes, SQLite has none. */
 const MAX_COLUMN_NAME_LENGTH = 128;
