@@ -1,6 +1,7 @@
 import { defineConfig } from "drizzle-kit";
 
-// Generates the migrations shipped with the package. Run `pnpm db:generate` after a schema change.
+// Generates the SQLite migrations shipped with the package (`@tetrastack/backend/database`). Run
+// `pnpm db:generate` after a schema change: it runs this config and drizzle.postgres.config.ts.
 export default defineConfig({
   dialect: "sqlite",
   schema: "./src/database/schema.ts",

@@ -4,13 +4,15 @@ import { defineConfig } from "tsup";
 export const esmEntries = {
   "auth/index": "src/auth/index.ts",
   "database/index": "src/database/index.ts",
+  "database/postgres/index": "src/database/postgres/index.ts",
   "uploads/index": "src/uploads/index.ts",
   "utils/index": "src/utils/index.ts",
 };
 
-/** drizzle-kit loads schema files through a CommonJS require hook: these two also ship as CJS. */
+/** drizzle-kit loads schema files through a CommonJS require hook: these also ship as CJS. */
 export const cjsEntries = {
   "database/index": "src/database/index.ts",
+  "database/postgres/index": "src/database/postgres/index.ts",
   "utils/index": "src/utils/index.ts",
 };
 

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import ts from "typescript";
 
 const dist = resolve(process.argv[2] ?? "dist");
-const subpaths = ["auth", "database", "uploads", "utils"];
+const subpaths = ["auth", "database", "database/postgres", "uploads", "utils"];
 const program = ts.createProgram(
   subpaths.map((subpath) => `${dist}/${subpath}/index.d.ts`),
   {

@@ -8,7 +8,9 @@ import { describe, expect, it } from "vitest";
 // the file and the import.
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const ENTRIES = ["auth", "database", "uploads", "utils"].map((subpath) => `src/${subpath}/index.ts`);
+const ENTRIES = ["auth", "database", "database/postgres", "uploads", "utils"].map(
+  (subpath) => `src/${subpath}/index.ts`,
+);
 
 /** Every source file the entries bundle, with its runtime imports (source paths or package names). */
 async function importGraph(): Promise<Map<string, string[]>> {
@@ -61,14 +63,38 @@ const SCHEMA = [
   "src/database/columns.ts",
   "src/database/errors.ts",
   "src/database/dialect.ts",
+  "src/database/model.ts",
+  "src/database/postgres/tables.ts",
+  "src/database/postgres/columns.ts",
 ];
+
+/** The PostgreSQL dialect's folder inside database/, and what of the rest of database/ it shares. */
+const POSTGRES = "src/database/postgres/";
+const SHARED_BY_DIALECTS = [
+  "src/database/model.ts",
+  "src/database/migration-files.ts",
+  "src/database/client-kind.ts",
+  "src/database/errors.ts",
+];
+/** The one module of each dialect that loads its driver. */
+const POSTGRES_CLIENT = "src/database/postgres/client.ts";
+const SQLITE_DRIVER_MODULES = ["src/database/client.ts", "src/database/busy.ts", "src/database/migrate.ts"];
 
 /** Which source files may import a third-party package directly. */
 const owners: [pattern: RegExp, mayImport: (file: string) => boolean, why: string][] = [
   [/^(next-auth|@auth\/)/, (file) => file.startsWith("src/auth/authjs/"), "only auth/authjs/ imports Auth.js"],
   [/^next(\/|$)/, (file) => file === "src/auth/next/request.ts", "only auth/next/request.ts reads next/headers"],
   [/^@aws-sdk\//, (file) => file === "src/uploads/r2-client.ts", "only uploads/r2-client.ts imports the AWS SDK"],
-  [/^@libsql\//, (file) => file.startsWith("src/database/"), "only database/ imports the libSQL driver"],
+  [
+    /^(@libsql\/|drizzle-orm\/libsql)/,
+    (file) => SQLITE_DRIVER_MODULES.includes(file),
+    "only database/client.ts (and its busy.ts, migrate.ts) import the libSQL driver",
+  ],
+  [
+    /^(pg|postgres|@electric-sql\/pglite|@neondatabase\/serverless|drizzle-orm\/(node-postgres|postgres-js|pglite|neon-serverless|neon-http))$/,
+    (file) => file === POSTGRES_CLIENT,
+    "only database/postgres/client.ts imports a PostgreSQL driver",
+  ],
 ];
 
 function violations(check: (file: string, target: string) => string | null): string[] {
@@ -107,6 +133,25 @@ describe("import rules (ARCHITECTURE.md)", () => {
         return rule && !rule[1](file) ? rule[2] : null;
       }),
     ).toEqual([]);
+  });
+
+  it("keeps the dialects apart inside database/: each imports only the other's shared modules", () => {
+    expect(
+      violations((file, target) => {
+        if (!file.startsWith("src/database/") || !target.startsWith("src/database/")) return null;
+        const fromPostgres = file.startsWith(POSTGRES);
+        if (fromPostgres === target.startsWith(POSTGRES) || SHARED_BY_DIALECTS.includes(target)) return null;
+        return fromPostgres
+          ? "the PostgreSQL dialect imports SQLite code"
+          : "the SQLite dialect imports PostgreSQL code";
+      }),
+    ).toEqual([]);
+  });
+
+  it("sees the PostgreSQL driver imports it checks (the rule above is not vacuous)", () => {
+    const imports = graph.get(POSTGRES_CLIENT) ?? [];
+    expect(imports).toEqual(expect.arrayContaining(["pg", "drizzle-orm/node-postgres", "drizzle-orm/pglite"]));
+    expect(graph.get("src/database/client.ts")).toEqual(expect.arrayContaining(["@libsql/client"]));
   });
 
   it("keeps auth features apart: no feature imports another, the factory or the composed options", () => {

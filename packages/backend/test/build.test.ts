@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as {
   files: string[];
 };
 
-type Subpath = "auth" | "database" | "uploads" | "utils";
+type Subpath = "auth" | "database" | "database/postgres" | "uploads" | "utils";
 
 /** Every package an entry pulls in when bundled, read from esbuild's metafile. */
 async function bundledPackages(subpath: Subpath): Promise<{ packages: Set<string>; bytes: number }> {
@@ -36,7 +36,23 @@ async function bundledPackages(subpath: Subpath): Promise<{ packages: Set<string
 
 const forbidden: Record<Subpath, string[]> = {
   utils: ["next-auth", "@auth/core", "drizzle-orm", "@libsql/client", "@aws-sdk/client-s3", "zod"],
-  database: ["next-auth", "@auth/core", "@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"],
+  database: [
+    "next-auth",
+    "@auth/core",
+    "@aws-sdk/client-s3",
+    "@aws-sdk/s3-request-presigner",
+    "pg",
+    "postgres",
+    "@electric-sql/pglite",
+    "@neondatabase/serverless",
+  ],
+  "database/postgres": [
+    "next-auth",
+    "@auth/core",
+    "@aws-sdk/client-s3",
+    "@aws-sdk/s3-request-presigner",
+    "@libsql/client",
+  ],
   auth: ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"],
   uploads: ["next-auth", "@auth/core", "@libsql/client"],
 };
@@ -61,11 +77,14 @@ describe("package exports", () => {
     for (const entry of Object.keys(cjsEntries)) expect(existsSync(`${root}/dist/${entry}.cjs`)).toBe(true);
   });
 
-  it("ships the drizzle-kit migrations inside dist", () => {
-    const journal = JSON.parse(readFileSync(`${root}/dist/migrations/meta/_journal.json`, "utf8")) as {
+  it.each(["migrations", "migrations/postgres"])("ships the drizzle-kit migrations inside dist/%s", (folder) => {
+    const journal = JSON.parse(readFileSync(`${root}/dist/${folder}/meta/_journal.json`, "utf8")) as {
+      dialect: string;
       entries: { tag: string }[];
     };
-    for (const { tag } of journal.entries) expect(existsSync(`${root}/dist/migrations/${tag}.sql`)).toBe(true);
+    expect(journal.dialect).toBe(folder === "migrations" ? "sqlite" : "postgresql");
+    expect(journal.entries.length).toBeGreaterThan(0);
+    for (const { tag } of journal.entries) expect(existsSync(`${root}/dist/${folder}/${tag}.sql`)).toBe(true);
   });
 
   it("loads /database and /utils through require() too, with the same error brand", async () => {
@@ -79,6 +98,11 @@ describe("package exports", () => {
     const cjsDatabase = require("@tetrastack/backend/database") as typeof import("../src/database/index.js");
     expect(typeof cjsDatabase.createDatabase).toBe("function");
     expect(cjsDatabase.packageMigrationList().length).toBeGreaterThan(0);
+    const cjsPostgres =
+      require("@tetrastack/backend/database/postgres") as typeof import("../src/database/postgres/index.js");
+    expect(typeof cjsPostgres.createDatabase).toBe("function");
+    expect(cjsPostgres.packageMigrationList()[0]?.statements[0]).toContain('CREATE TABLE "accounts"');
+    expect(esmUtils.isTetrastackError(new cjsPostgres.ConfigError("x"), "CONFIG_INVALID")).toBe(true);
   });
 });
 
@@ -92,10 +116,12 @@ describe("import isolation", () => {
     },
   );
 
-  it("/database is built on drizzle-orm and @libsql/client, and /utils on uuidv7 and slugify only", async () => {
+  it("/database is built on drizzle-orm and @libsql/client, /database/postgres on drizzle-orm and pg, and /utils on uuidv7 and slugify only", async () => {
     // Guards the test above against passing vacuously (e.g. an empty bundle).
     const database = await bundledPackages("database");
     expect([...database.packages]).toEqual(expect.arrayContaining(["drizzle-orm", "@libsql/client"]));
+    const postgres = await bundledPackages("database/postgres");
+    expect([...postgres.packages]).toEqual(expect.arrayContaining(["drizzle-orm", "pg"]));
     const utils = await bundledPackages("utils");
     expect([...utils.packages].sort()).toEqual(["slugify", "uuidv7"]);
     // slugify's transliteration table is most of it.

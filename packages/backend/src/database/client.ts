@@ -4,6 +4,7 @@ import * as z from "zod";
 import { ConfigError } from "../shared/errors.js";
 import { parseOptions } from "../shared/validate.js";
 import { ENGINE_BUSY_TIMEOUT_MS, withBusyRetry } from "./busy.js";
+import { clientKind } from "./client-kind.js";
 import * as packageSchema from "./schema.js";
 import { surfaceDatabaseErrors } from "./surface-errors.js";
 
@@ -23,8 +24,12 @@ export const databaseOptionsSchema = z.object({
   url: z
     .string()
     .trim()
-    .refine((url) => /^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/|:memory:$)/.test(url), {
-      message: "must start with file:, libsql://, http(s):// or ws(s)://",
+    .superRefine((url, ctx) => {
+      if (/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/|:memory:$)/.test(url)) return;
+      const message = /^postgres(ql)?:/i.test(url)
+        ? "is a PostgreSQL URL: import createDatabase from @tetrastack/backend/database/postgres for it"
+        : "must start with file:, libsql://, http(s):// or ws(s)://";
+      ctx.addIssue({ code: "custom", message });
     })
     .default(DEFAULT_DATABASE_URL),
   authToken: z.string().min(1).optional(),
@@ -85,7 +90,15 @@ export function createDatabase<TSchema extends Record<string, unknown> = typeof 
   const tables = options.schema ?? schema;
   if (!isRecord(tables)) throw optionError("must be an object of tables and relations", "schema");
   if (options.client !== undefined) {
-    if (!isClient(options.client)) throw optionError("must be an @libsql/client Client", "client");
+    if (!isClient(options.client)) {
+      const postgres = clientKind(options.client) !== undefined;
+      throw optionError(
+        postgres
+          ? "is a PostgreSQL client: import createDatabase from @tetrastack/backend/database/postgres for it"
+          : "must be an @libsql/client Client",
+        "client",
+      );
+    }
     const extra = (["url", "authToken", "busyTimeoutMs"] as const).find((key) => options[key] !== undefined);
     if (extra) throw optionError("pass either client or url/authToken/busyTimeoutMs, not both", extra);
     return build(options.client, tables as TSchema);

@@ -1,16 +1,6 @@
 import { integer, text } from "drizzle-orm/sqlite-core";
-import { invalidArgument } from "../shared/arguments.js";
 import { uuidv7 } from "../utils/uuidv7.js";
-
-/** Longest column name accepted by the helpers; SQLite has no limit, no schema needs more. */
-const MAX_COLUMN_NAME_LENGTH = 128;
-
-/** @internal Checks a column name given to a helper; a `ValidationError` for anything but a short string. */
-export function checkColumnName(fn: string, name: unknown): asserts name is string {
-  if (typeof name !== "string" || name.length > MAX_COLUMN_NAME_LENGTH) {
-    invalidArgument(fn, "name", `a column name of at most ${MAX_COLUMN_NAME_LENGTH} characters`);
-  }
-}
+import { checkColumnName, insertInstant } from "./model.js";
 
 /**
  * A text primary key filled with a UUIDv7 by the application on insert, so rows sort by creation
@@ -38,21 +28,4 @@ export function timestamps() {
       .$defaultFn(insertInstant)
       .$onUpdateFn(() => new Date()),
   };
-}
-
-let instant: Date | undefined;
-
-/**
- * One instant for every default of the insert being built: drizzle calls each column's default
- * separately, and two `new Date()`s a millisecond apart would give a new row an `updated_at` after
- * its `created_at`. Forgotten at the next microtask, so the next insert gets its own.
- */
-function insertInstant(): Date {
-  if (!instant) {
-    instant = new Date();
-    queueMicrotask(() => {
-      instant = undefined;
-    });
-  }
-  return instant;
 }

@@ -1,8 +1,17 @@
-import { type Relation, relations, sql, type TableRelationsHelpers } from "drizzle-orm";
+import { type Relation, sql, type TableRelationsHelpers } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { invalidArgument } from "../shared/arguments.js";
 import { uuidv7 } from "../utils/uuidv7.js";
-import { checkColumnName, id, timestamps } from "./columns.js";
+import { id, timestamps } from "./columns.js";
+import {
+  type AccountType,
+  checkColumnName,
+  packageRelations,
+  type TokenPurpose,
+  UPLOAD_STATUSES,
+  type UploadStatus,
+} from "./model.js";
+
+export type { AccountType, TokenPurpose, UploadStatus } from "./model.js";
 
 /**
  * People who can sign in. Property names are the ones `@auth/drizzle-adapter` expects; the id is
@@ -40,9 +49,6 @@ export function userId(name = "user_id") {
     .notNull()
     .references(() => users.id, { onDelete: "cascade" });
 }
-
-/** The kinds of sign-in method an `accounts` row records. */
-export type AccountType = "oauth" | "oidc" | "email" | "webauthn" | "credentials";
 
 /**
  * Sign-in methods linked to a user: one row per OAuth/OIDC provider account, and one
@@ -103,15 +109,6 @@ export const sessions = sqliteTable(
     index("sessions_expires_idx").on(table.expires),
   ],
 );
-
-/** What a one-time token may be used for; a token is only ever accepted for its own purpose. */
-export type TokenPurpose =
-  | "verify-email"
-  | "reset-password"
-  | "change-email"
-  | "approve-email-change"
-  | "delete-account"
-  | "sign-in";
 
 /**
  * One-time tokens: email sign-in links (Auth.js's email provider) and the account flows of
@@ -183,9 +180,6 @@ export const authenticators = sqliteTable(
   ],
 );
 
-/** Lifecycle of an upload record: `pending` when signed, `uploaded` once verified, `deleted` after removal. */
-export type UploadStatus = "pending" | "uploaded" | "deleted";
-
 /** Files users upload to object storage (R2), tracked from signing to deletion by `/uploads`. */
 export const uploads = sqliteTable(
   "uploads",
@@ -197,10 +191,7 @@ export const uploads = sqliteTable(
     filename: text("filename").notNull(),
     contentType: text("content_type").notNull(),
     size: integer("size").notNull(),
-    status: text("status", { enum: ["pending", "uploaded", "deleted"] })
-      .$type<UploadStatus>()
-      .notNull()
-      .default("pending"),
+    status: text("status", { enum: UPLOAD_STATUSES }).$type<UploadStatus>().notNull().default("pending"),
     etag: text("etag"),
     ...timestamps(),
   },
@@ -211,18 +202,10 @@ export const uploads = sqliteTable(
   ],
 );
 
-function packageUserRelations({ many }: TableRelationsHelpers<"users">) {
-  return {
-    accounts: many(accounts),
-    sessions: many(sessions),
-    authenticators: many(authenticators),
-    uploads: many(uploads),
-    verificationTokens: many(verificationTokens),
-  };
-}
+const relationsOf = packageRelations({ users, accounts, sessions, authenticators, verificationTokens, uploads });
 
 /** Relations for Drizzle's relational queries (`db.query.users.findFirst({ with: { sessions: true } })`). */
-export const usersRelations = relations(users, packageUserRelations);
+export const usersRelations = relationsOf.usersRelations;
 
 /**
  * The package's user relations plus your own, for relational queries from `users` to your tables.
@@ -236,32 +219,20 @@ export const usersRelations = relations(users, packageUserRelations);
 export function extendUsersRelations<TExtra extends Record<string, Relation>>(
   extra: (helpers: TableRelationsHelpers<"users">) => TExtra,
 ) {
-  // Drizzle calls `extra` only later, inside createDatabase: check it now, where the mistake is.
-  if (typeof extra !== "function") invalidArgument("extendUsersRelations", "extra", "a function");
-  return relations(users, (helpers) => ({ ...packageUserRelations(helpers), ...extra(helpers) }));
+  return relationsOf.extendUsersRelations(extra);
 }
 
 /** @see usersRelations */
-export const accountsRelations = relations(accounts, ({ one }) => ({
-  user: one(users, { fields: [accounts.userId], references: [users.id] }),
-}));
+export const accountsRelations = relationsOf.accountsRelations;
 
 /** @see usersRelations */
-export const sessionsRelations = relations(sessions, ({ one }) => ({
-  user: one(users, { fields: [sessions.userId], references: [users.id] }),
-}));
+export const sessionsRelations = relationsOf.sessionsRelations;
 
 /** @see usersRelations */
-export const authenticatorsRelations = relations(authenticators, ({ one }) => ({
-  user: one(users, { fields: [authenticators.userId], references: [users.id] }),
-}));
+export const authenticatorsRelations = relationsOf.authenticatorsRelations;
 
 /** @see usersRelations */
-export const verificationTokensRelations = relations(verificationTokens, ({ one }) => ({
-  user: one(users, { fields: [verificationTokens.userId], references: [users.id] }),
-}));
+export const verificationTokensRelations = relationsOf.verificationTokensRelations;
 
 /** @see usersRelations */
-export const uploadsRelations = relations(uploads, ({ one }) => ({
-  owner: one(users, { fields: [uploads.ownerId], references: [users.id] }),
-}));
+export const uploadsRelations = relationsOf.uploadsRelations;

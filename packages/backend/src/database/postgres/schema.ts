@@ -1,0 +1,15 @@
+export {
+  accounts,
+  accountsRelations,
+  authenticators,
+  authenticatorsRelations,
+  rateLimits,
+  sessions,
+  sessionsRelations,
+  uploads,
+  uploadsRelations,
+  users,
+  usersRelations,
+  verificationTokens,
+  verificationTokensRelations,
+} from "./tables.js";

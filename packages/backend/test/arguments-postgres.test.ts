@@ -1,0 +1,75 @@
+/**
+ * Every public function of `/database/postgres`, called with wrong-typed arguments, either returns
+ * its documented result or throws a ValidationError/ConfigError that does not repeat the input
+ * (the same contract as test/arguments.test.ts holds `/database` to).
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import * as database from "../src/database/postgres/index.js";
+import { createPgliteDatabase } from "./engines/pglite.js";
+import { type ArgumentCase as Case, MARKER, runArgumentCases } from "./wrong-arguments.js";
+
+const t = await createPgliteDatabase();
+afterAll(() => t.cleanup());
+const { db } = t;
+
+// Call through `unknown` so TypeScript lets the wrong types through, as JavaScript callers would.
+const d = database as unknown as Record<string, (...args: unknown[]) => unknown>;
+const isOptionsObject = (value: unknown): boolean =>
+  value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value));
+
+const cases: Case[] = [
+  { name: "createDatabase(options)", call: (v) => d.createDatabase?.(v) },
+  { name: "createDatabase({ url })", call: (v) => d.createDatabase?.({ url: v }) },
+  {
+    name: "createDatabase({ maxConnections })",
+    call: (v) => d.createDatabase?.({ url: "postgres://u:p@127.0.0.1:1/db", maxConnections: v }),
+    accepts: (v) => v === undefined,
+  },
+  {
+    name: "createDatabase({ connectTimeoutMs })",
+    call: (v) => d.createDatabase?.({ url: "postgres://u:p@127.0.0.1:1/db", connectTimeoutMs: v }),
+    accepts: (v) => v === undefined || v === 0,
+  },
+  {
+    name: "createDatabase({ schema })",
+    call: (v) => d.createDatabase?.({ url: "postgres://u:p@127.0.0.1:1/db", schema: v }),
+    accepts: (v) => v === null || isOptionsObject(v),
+  },
+  { name: "createDatabase({ client })", call: (v) => d.createDatabase?.({ client: v }), skip: (v) => v === undefined },
+  { name: "migrate(db)", call: (v) => d.migrate?.(v) },
+  { name: "migrate(db, options)", call: (v) => d.migrate?.(db, v), accepts: isOptionsObject },
+  {
+    name: "migrate(db, { migrationsFolder })",
+    call: (v) => d.migrate?.(db, { migrationsFolder: v }),
+    accepts: (v) => v === undefined || v === "",
+  },
+  { name: "catchConflict(write)", call: (v) => d.catchConflict?.(v), neverThrows: true },
+  { name: "toConflictError(error)", call: (v) => d.toConflictError?.(v), neverThrows: true },
+  { name: "toDatabaseError(error)", call: (v) => d.toDatabaseError?.(v), neverThrows: true },
+  { name: "isDatabaseBusy(error)", call: (v) => d.isDatabaseBusy?.(v), neverThrows: true },
+  { name: "id(name)", call: (v) => d.id?.(v), accepts: (v) => v === undefined || v === "" || v === MARKER },
+  { name: "userId(name)", call: (v) => d.userId?.(v), accepts: (v) => v === undefined || v === "" || v === MARKER },
+  { name: "timestamps()", call: (v) => d.timestamps?.(v), neverThrows: true },
+  {
+    name: "extendUsersRelations(extra)",
+    call: (v) => d.extendUsersRelations?.(v),
+    accepts: (v) => typeof v === "function",
+  },
+  { name: "packageMigrationList()", call: (v) => d.packageMigrationList?.(v), neverThrows: true },
+];
+
+describe("public functions of /database/postgres with wrong-typed arguments", () => {
+  it("throw only typed errors that do not echo the input, or return their documented result", async () => {
+    const { calls, untyped, wrong } = await runArgumentCases(
+      cases,
+      (error) =>
+        database.isTetrastackError(error, "VALIDATION_FAILED") || database.isTetrastackError(error, "CONFIG_INVALID"),
+    );
+    console.info(
+      `[arguments-postgres] ${calls} calls: ${untyped.length} untyped throws, ${wrong.length} wrong outcomes`,
+    );
+    expect(calls).toBeGreaterThan(300);
+    expect(untyped).toEqual([]);
+    expect(wrong).toEqual([]);
+  });
+});
