@@ -1,4 +1,4 @@
-import { type Dialect, dialectOf } from "../database/dialect.js";
+import { type Dialect, dialectOf, type QueryDatabase } from "../database/dialect.js";
 import { databaseStore, memoryStore } from "../shared/rate-limit.js";
 import { type AccountClaim, createAccountClaim } from "./accounts/claim.js";
 import { createUserLookup, type UserLookup } from "./accounts/users.js";
@@ -16,7 +16,7 @@ import { createProvePassword, type ProvePassword } from "./password/verify.js";
 import type { SessionSettings } from "./session/options.js";
 import { createSessionStore, type SessionStore } from "./session/store.js";
 import type { AuthSession, CurrentSession } from "./session/types.js";
-import { type AuthDatabase, type AuthTables, DEFAULT_TABLES } from "./tables.js";
+import { type AuthDatabase, type AuthTables, defaultTables, type PostgresAuthTables } from "./tables.js";
 
 /** @internal Who is calling a flow: the client address, and the session if signed in. */
 export interface FlowContext {
@@ -99,7 +99,7 @@ export interface CoreSettings {
  */
 export interface AuthContext {
   settings: CoreSettings;
-  db: AuthDatabase;
+  db: QueryDatabase;
   tables: AuthTables;
   sessions: SessionStore;
   sessionAccess: SessionAccess;
@@ -134,7 +134,7 @@ const DEV_BASE_URL = "http://localhost:3000";
 export function createAuthContext(
   settings: CoreSettings & {
     db: AuthDatabase;
-    tables?: Partial<AuthTables> | undefined;
+    tables?: { [K in keyof AuthTables]?: AuthTables[K] | PostgresAuthTables[K] } | undefined;
     sendEmail?: SendEmail | false | undefined;
     baseURL?: string | undefined;
     authURL?: string | undefined;
@@ -142,9 +142,10 @@ export function createAuthContext(
   },
   logger: AuthCore["logger"],
 ): AuthCore {
-  const tables: AuthTables = { ...DEFAULT_TABLES, ...settings.tables };
-  const { db, lockout, rateLimit } = settings;
+  const { lockout, rateLimit } = settings;
+  const db = settings.db as QueryDatabase;
   const dialect = dialectOf(db);
+  const tables: AuthTables = { ...defaultTables(dialect.name), ...(settings.tables as Partial<AuthTables>) };
   const limiter = createLimiter(
     rateLimit.storage === "memory" ? memoryStore() : databaseStore(db, tables.rateLimits, dialect),
     {

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { databaseDialect, tableDialect } from "../database/dialect.js";
 import { env } from "../shared/env.js";
 import { ConfigError, type ErrorIssue } from "../shared/errors.js";
 import { fnSchema as fn, isFunction, tableSchema as table } from "../shared/schemas.js";
@@ -18,7 +19,7 @@ import {
 } from "./limits/options.js";
 import type { SendEmail } from "./mail/templates.js";
 import { type PasswordOptions, passwordOptionsSchema } from "./password/options.js";
-import type { AuthDatabase, AuthTables } from "./tables.js";
+import type { AuthDatabase, AuthTables, PostgresAuthTables } from "./tables.js";
 
 // The composed options of `createAuth`: one line per building block or feature in the interface
 // and in the schema below. A feature owns its option interface and schema fragment; this file
@@ -29,10 +30,11 @@ export interface AuthOptions extends AuthConfigOptions {
   /** The database, e.g. `createDatabase({ url: process.env.DATABASE_URL })`. */
   db: AuthDatabase;
   /**
-   * Your extended tables, if any.
-   * @default the package's tables
+   * Your extended tables, if any: `sqliteTable`s on libSQL, `pgTable`s on PostgreSQL (the
+   * database's dialect, checked).
+   * @default the package's tables of the database's dialect
    */
-  tables?: Partial<AuthTables>;
+  tables?: Partial<AuthTables> | Partial<PostgresAuthTables>;
   /** Password hashing and policy. */
   password?: PasswordOptions;
   /** Rate limits. */
@@ -76,41 +78,54 @@ export interface AuthOptions extends AuthConfigOptions {
   emailSignIn?: EmailSignInOptions;
 }
 
-const authOptionsShape = z.strictObject({
-  ...configShape,
-  db: z.custom<AuthDatabase>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      isFunction((value as { select?: unknown }).select) &&
-      isFunction((value as { batch?: unknown }).batch),
-    { error: "must be a Drizzle libSQL database, e.g. createDatabase() from @tetrastack/backend/database" },
-  ),
-  tables: z
-    .strictObject({
-      users: table<AuthTables["users"]>(),
-      accounts: table<AuthTables["accounts"]>(),
-      sessions: table<AuthTables["sessions"]>(),
-      verificationTokens: table<AuthTables["verificationTokens"]>(),
-      authenticators: table<AuthTables["authenticators"]>(),
-      rateLimits: table<AuthTables["rateLimits"]>(),
-    })
-    .partial()
-    .optional(),
-  password: passwordOptionsSchema,
-  rateLimit: rateLimitOptionsSchema,
-  lockout: lockoutOptionsSchema,
-  registration: registrationOptionsSchema,
-  accountLinking: accountLinkingOptionsSchema,
-  sendEmail: z.union([z.literal(false), fn<SendEmail>()]).optional(),
-  baseURL: z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }).optional(),
-  appName: z.string().trim().min(1).max(100).optional(),
-  emailVerification: emailVerificationOptionsSchema,
-  passwordReset: passwordResetOptionsSchema,
-  emailChange: emailChangeOptionsSchema,
-  accountDeletion: accountDeletionOptionsSchema,
-  emailSignIn: emailSignInOptionsSchema,
-});
+const authOptionsShape = z
+  .strictObject({
+    ...configShape,
+    db: z.custom<AuthDatabase>((value) => databaseDialect(value) !== null, {
+      error:
+        "must be a Drizzle database: createDatabase() from @tetrastack/backend/database (libSQL) or @tetrastack/backend/database/postgres",
+    }),
+    tables: z
+      .strictObject({
+        users: table<AuthTables["users"] | PostgresAuthTables["users"]>(),
+        accounts: table<AuthTables["accounts"] | PostgresAuthTables["accounts"]>(),
+        sessions: table<AuthTables["sessions"] | PostgresAuthTables["sessions"]>(),
+        verificationTokens: table<AuthTables["verificationTokens"] | PostgresAuthTables["verificationTokens"]>(),
+        authenticators: table<AuthTables["authenticators"] | PostgresAuthTables["authenticators"]>(),
+        rateLimits: table<AuthTables["rateLimits"] | PostgresAuthTables["rateLimits"]>(),
+      })
+      .partial()
+      .optional(),
+    password: passwordOptionsSchema,
+    rateLimit: rateLimitOptionsSchema,
+    lockout: lockoutOptionsSchema,
+    registration: registrationOptionsSchema,
+    accountLinking: accountLinkingOptionsSchema,
+    sendEmail: z.union([z.literal(false), fn<SendEmail>()]).optional(),
+    baseURL: z.url({ protocol: /^https?$/, error: "must be an absolute http(s) URL" }).optional(),
+    appName: z.string().trim().min(1).max(100).optional(),
+    emailVerification: emailVerificationOptionsSchema,
+    passwordReset: passwordResetOptionsSchema,
+    emailChange: emailChangeOptionsSchema,
+    accountDeletion: accountDeletionOptionsSchema,
+    emailSignIn: emailSignInOptionsSchema,
+  })
+  .superRefine(({ db, tables }, ctx) => {
+    // A table of the other dialect would build SQL the database does not speak.
+    const dialect = databaseDialect(db);
+    for (const [name, table] of Object.entries(tables ?? {})) {
+      if (dialect && table !== undefined && tableDialect(table) !== dialect) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["tables", name],
+          message:
+            dialect === "postgres"
+              ? "must be a pgTable (from @tetrastack/backend/database/postgres): the database is PostgreSQL"
+              : "must be a sqliteTable (from @tetrastack/backend/database): the database is libSQL",
+        });
+      }
+    }
+  });
 
 /**
  * Validation of {@link AuthOptions}: the shared options, the database and tables, and the

@@ -1,4 +1,5 @@
 import { type Column, type SQL, sql } from "drizzle-orm";
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
 
 // The one seam between the two SQL dialects the package runs on (libSQL/SQLite and PostgreSQL),
 // for the code of `/auth` and `/uploads`, which builds its queries on the tables it is given and
@@ -13,6 +14,14 @@ export type DialectName = "sqlite" | "postgres";
 
 /** @internal A query builder or a prepared query: awaiting it runs it. */
 export type Statement = PromiseLike<unknown>;
+
+/**
+ * @internal A database of either dialect as the code of `/auth` and `/uploads` builds queries on
+ * it: typed as libSQL's, whose builders have the same shape as PostgreSQL's for every query that
+ * code writes (what differs goes through {@link Dialect}); both dialects' test suites run it.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any schema: the consumer's extended schema is welcome.
+export type QueryDatabase = LibSQLDatabase<any>;
 
 /** @internal A drizzle database or transaction of either dialect. */
 // biome-ignore lint/suspicious/noExplicitAny: drizzle's database types differ per dialect; the code uses their shared API.
@@ -151,4 +160,24 @@ function quoteKey(key: string): string {
 export function dialectOf(db: unknown): Dialect {
   if (hasEntityKind(db, ["PgDatabase", "PgTransaction"])) return postgres;
   return sqlite;
+}
+
+/**
+ * @internal The dialect of a drizzle database the package can work on, or null: a PostgreSQL
+ * database of any driver, or a SQLite database with `batch` (libSQL; the package's multi-write
+ * steps are batches there).
+ */
+export function databaseDialect(db: unknown): DialectName | null {
+  if (hasEntityKind(db, ["PgDatabase"])) return "postgres";
+  if (hasEntityKind(db, ["BaseSQLiteDatabase"]) && typeof (db as { batch?: unknown }).batch === "function") {
+    return "sqlite";
+  }
+  return null;
+}
+
+/** @internal The dialect a drizzle table was declared for (`sqliteTable` or `pgTable`), or null. */
+export function tableDialect(table: unknown): DialectName | null {
+  if (hasEntityKind(table, ["PgTable"])) return "postgres";
+  if (hasEntityKind(table, ["SQLiteTable"])) return "sqlite";
+  return null;
 }

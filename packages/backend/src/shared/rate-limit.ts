@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import type { LibSQLDatabase } from "drizzle-orm/libsql";
-import type { Dialect } from "../database/dialect.js";
+import type { Dialect, QueryDatabase } from "../database/dialect.js";
 import type { rateLimits } from "../database/tables.js";
 import { deleteInBatches } from "./batches.js";
 import { RateLimitError } from "./errors.js";
@@ -65,8 +64,7 @@ export interface RateLimitStore {
 }
 
 /** @internal The Drizzle database the counters are kept in. */
-// biome-ignore lint/suspicious/noExplicitAny: any schema: the consumer's extended schema is welcome.
-export type RateLimitDatabase = LibSQLDatabase<any>;
+export type RateLimitDatabase = QueryDatabase;
 
 /** @internal The lock that the `failures`-th consecutive failure sets, in ms. */
 export function lockDuration(failures: number, policy: LockoutSettings): number {

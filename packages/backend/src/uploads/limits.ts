@@ -1,4 +1,5 @@
-import { dialectOf } from "../database/dialect.js";
+import { dialectOf, type QueryDatabase } from "../database/dialect.js";
+import { rateLimits as postgresRateLimits } from "../database/postgres/tables.js";
 import { rateLimits } from "../database/tables.js";
 import { createRateLimiter, databaseStore, memoryStore, type RateLimitRuleSettings } from "../shared/rate-limit.js";
 import type { ResolvedUploadsOptions, UploadsDatabase } from "./options.js";
@@ -18,8 +19,11 @@ export type UploadLimit = (input: CreateUploadData) => Promise<void>;
  * instance on the database) or, when asked, in this process's memory.
  */
 export function createUploadLimit(db: UploadsDatabase, settings: ResolvedUploadsOptions["rateLimit"]): UploadLimit {
+  const dialect = dialectOf(db);
+  // The PostgreSQL twin has the same property names and value types (database/postgres/tables.ts).
+  const table = dialect.name === "postgres" ? (postgresRateLimits as unknown as typeof rateLimits) : rateLimits;
   const limiter = createRateLimiter(
-    settings.storage === "memory" ? memoryStore() : databaseStore(db, rateLimits, dialectOf(db)),
+    settings.storage === "memory" ? memoryStore() : databaseStore(db as QueryDatabase, table, dialect),
     {
       enabled: settings.enabled,
     },

@@ -1,15 +1,19 @@
+import { drizzle } from "drizzle-orm/libsql";
 import { describe, expect, it } from "vitest";
+import { uploads as postgresUploads } from "../database/postgres/tables.js";
 import { uploads } from "../database/tables.js";
 import { DEFAULT_UPLOAD_POLICIES, uploadsOptionsSchema, withEnvironment } from "./options.js";
 
-const db = { select: () => undefined, insert: () => undefined } as never;
+// A real drizzle database (never queried here): the schema recognises databases by drizzle's classes.
+const db = drizzle({ connection: { url: ":memory:" } });
 const credentials = { accessKeyId: "id", secretAccessKey: "secret", bucket: "b", accountId: "acct" };
 
 describe("uploadsOptionsSchema", () => {
   it("fills in the defaults", () => {
     const options = uploadsOptionsSchema.parse({ db, ...credentials });
+    // No table: the records use the package's table of the database's dialect.
+    expect(options.table).toBeUndefined();
     expect(options).toMatchObject({
-      table: uploads,
       forcePathStyle: true,
       expiresInSeconds: 600,
       multipart: { threshold: 100 * 1024 * 1024, partSize: 10 * 1024 * 1024 },
@@ -41,6 +45,10 @@ describe("uploadsOptionsSchema", () => {
     ]);
   });
 
+  it("accepts the package's table of the database's dialect", () => {
+    expect(uploadsOptionsSchema.parse({ db, ...credentials, table: uploads }).table).toBe(uploads);
+  });
+
   it.each([
     [{ expiresInSeconds: 0 }, "expiresInSeconds"],
     [{ expiresInSeconds: 604_801 }, "expiresInSeconds"],
@@ -52,6 +60,8 @@ describe("uploadsOptionsSchema", () => {
     [{ multipart: { threshold: 6 * 1024 ** 3 } }, "multipart.threshold"],
     [{ publicBaseURL: "javascript:alert(1)" }, "publicBaseURL"],
     [{ db: {} }, "db"],
+    [{ db: { select: () => undefined, insert: () => undefined } }, "db"],
+    [{ table: postgresUploads }, "table"],
   ])("rejects %j at %s", (override, path) => {
     const result = uploadsOptionsSchema.safeParse({ db, ...credentials, ...override });
     expect(result.error?.issues.map((issue) => issue.path.join("."))).toContain(path);

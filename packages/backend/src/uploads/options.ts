@@ -1,6 +1,9 @@
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as z from "zod";
-import { uploads } from "../database/tables.js";
+import { databaseDialect, tableDialect } from "../database/dialect.js";
+import type { uploads as postgresUploads } from "../database/postgres/tables.js";
+import type { uploads } from "../database/tables.js";
 
 const MiB = 1024 * 1024;
 
@@ -14,11 +17,19 @@ export const R2_LIMITS = {
   maxParts: 10_000,
 } as const;
 
-/** The Drizzle libSQL database `/uploads` writes its records to. */
-export type UploadsDatabase = LibSQLDatabase<Record<string, unknown>>;
+/**
+ * The Drizzle database `/uploads` writes its records to: libSQL (`createDatabase()` from
+ * `/database`) or PostgreSQL (from `/database/postgres`).
+ */
+export type UploadsDatabase =
+  | LibSQLDatabase<Record<string, unknown>>
+  | PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 
-/** The table upload records live in: this package's `uploads` table or one with the same columns. */
-export type UploadsTable = typeof uploads;
+/**
+ * The table upload records live in: this package's `uploads` table (of the database's dialect) or
+ * one with the same columns.
+ */
+export type UploadsTable = typeof uploads | typeof postgresUploads;
 
 /** One named upload policy: which files may be uploaded under it and where they go. */
 export interface UploadPolicy {
@@ -53,7 +64,7 @@ export interface UploadsOptions {
   db: UploadsDatabase;
   /**
    * The table upload records are written to.
-   * @default uploads (from `@tetrastack/backend/database`)
+   * @default uploads (from `@tetrastack/backend/database`, or `/database/postgres` on PostgreSQL)
    */
   table?: UploadsTable;
   /**
@@ -198,12 +209,8 @@ const policySchema = z.object({
 export const uploadsOptionsSchema = z
   .object({
     db: z.custom<UploadsDatabase>(
-      (value) =>
-        typeof value === "object" &&
-        value !== null &&
-        typeof (value as { select?: unknown }).select === "function" &&
-        typeof (value as { insert?: unknown }).insert === "function",
-      "must be a Drizzle database (createDatabase())",
+      (value) => databaseDialect(value) !== null,
+      "must be a Drizzle database: createDatabase() from @tetrastack/backend/database (libSQL) or @tetrastack/backend/database/postgres",
     ),
     table: z
       .custom<UploadsTable>(
@@ -213,7 +220,7 @@ export const uploadsOptionsSchema = z
           TABLE_COLUMNS.every((column) => typeof (value as Record<string, unknown>)[column] === "object"),
         "must be a Drizzle table with the columns of the uploads table",
       )
-      .default(uploads),
+      .optional(),
     accountId: z.string().trim().min(1).optional(),
     accessKeyId: credential("accessKeyId", "R2_ACCESS_KEY_ID"),
     secretAccessKey: credential("secretAccessKey", "R2_SECRET_ACCESS_KEY"),
@@ -259,6 +266,10 @@ export const uploadsOptionsSchema = z
       })
       .transform(({ perUnknownIP, ...rule }) => ({ ...rule, perUnknownIP: perUnknownIP ?? rule.perIP * 10 }))
       .prefault({}),
+  })
+  .refine((options) => !options.table || tableDialect(options.table) === databaseDialect(options.db), {
+    path: ["table"],
+    message: "must be a table of the database's dialect (sqliteTable on libSQL, pgTable on PostgreSQL)",
   })
   .refine((options) => Boolean(options.endpoint || options.accountId), {
     path: ["accountId"],

@@ -1,13 +1,15 @@
 import { and, desc, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { dialectOf, type QueryDatabase } from "../database/dialect.js";
 import { classifyConstraintError } from "../database/errors.js";
-import type { UploadStatus } from "../database/tables.js";
+import { uploads as postgresUploads } from "../database/postgres/tables.js";
+import { type UploadStatus, uploads } from "../database/tables.js";
 import { UploadError, ValidationError } from "../shared/errors.js";
 import type { ResolvedUploadPolicy, UploadsDatabase, UploadsTable } from "./options.js";
 import type { CreateUploadData } from "./schemas.js";
 import type { UploadRecord, UploadRef } from "./types.js";
 
-/** @internal A row of the uploads table. */
-export type UploadRow = UploadsTable["$inferSelect"];
+/** @internal A row of the uploads table (the same value types on both dialects). */
+export type UploadRow = (typeof uploads)["$inferSelect"];
 
 /** @internal Where a page of `listUploads` starts: after this row, newest first. */
 export interface PagePosition {
@@ -51,10 +53,14 @@ export interface UploadRecords {
 
 /** @internal The uploads table's reads and writes; `publicURL` fills in the records' `publicURL`. */
 export function createRecords(
-  db: UploadsDatabase,
-  table: UploadsTable,
+  database: UploadsDatabase,
+  given: UploadsTable | undefined,
   publicURL: (key: string) => string | null,
 ): UploadRecords {
+  // Typed as the libSQL table: the PostgreSQL twin has the same property names and value types
+  // (database/postgres/tables.ts), and the queries below are the same on both dialects.
+  const db = database as QueryDatabase;
+  const table = (given ?? (dialectOf(db).name === "postgres" ? postgresUploads : uploads)) as typeof uploads;
   const records: UploadRecords = {
     toRecord(row) {
       return {

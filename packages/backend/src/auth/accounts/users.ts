@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Dialect } from "../../database/dialect.js";
-import type { AuthDatabase, AuthTables, AuthUser } from "../tables.js";
+import type { Dialect, QueryDatabase } from "../../database/dialect.js";
+import type { AuthTables, AuthUser } from "../tables.js";
 
 /** @internal The one way `/auth` loads a user: by id, (normalised) email or linked account, one indexed query each. */
 export interface UserLookup {
@@ -15,7 +15,7 @@ export interface UserLookup {
 
 /** @internal */
 export function createUserLookup(
-  db: AuthDatabase,
+  db: QueryDatabase,
   tables: Pick<AuthTables, "users" | "accounts">,
   dialect: Dialect,
 ): UserLookup {

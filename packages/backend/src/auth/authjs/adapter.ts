@@ -1,10 +1,11 @@
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
+import type { QueryDatabase } from "../../database/dialect.js";
 import { normalizeEmail } from "../accounts/email.js";
 import { createTokenStore, type TokenStore } from "../links/token-store.js";
 import { currentRequestMeta, storableIP } from "../request/scope.js";
 import type { ResolvedSessionRow, SessionStore } from "../session/store.js";
-import type { AuthDatabase, AuthTables } from "../tables.js";
+import type { AuthTables } from "../tables.js";
 
 function normalizeUserEmail<T extends { email?: string | null }>(user: T): T {
   return typeof user.email === "string" && user.email ? { ...user, email: normalizeEmail(user.email) } : user;
@@ -19,7 +20,7 @@ function normalizeUserEmail<T extends { email?: string | null }>(user: T): T {
  * @internal Built by `createAuth`; exported for tests and advanced setups.
  */
 export function createAuthAdapter(
-  db: AuthDatabase,
+  db: QueryDatabase,
   tables: AuthTables,
   store: SessionStore,
   tokens: TokenStore = createTokenStore(db, tables.verificationTokens),

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import * as z from "zod";
-import type { Statement } from "../../database/dialect.js";
+import type { QueryDatabase, Statement } from "../../database/dialect.js";
 import {
   ForbiddenError,
   ReauthenticationRequiredError,
@@ -14,7 +14,7 @@ import type { AuthContext } from "../context.js";
 import { consumeLink, limitConfirm, limitMail } from "../links/flows.js";
 import { defaultEmailTemplates, type EmailTemplate, type LinkEmailParams } from "../mail/templates.js";
 import { proofInputSchema, type ReauthenticateOptions } from "../password/verify.js";
-import type { AuthDatabase, AuthUser } from "../tables.js";
+import type { AuthUser } from "../tables.js";
 
 /**
  * Runs before an account is deleted. Return `false` to refuse (`ForbiddenError`), or Drizzle
@@ -24,7 +24,7 @@ import type { AuthDatabase, AuthUser } from "../tables.js";
  */
 export type BeforeDeleteAccount = (params: {
   user: AuthUser;
-  db: AuthDatabase;
+  db: QueryDatabase;
 }) => BeforeDeleteResult | Promise<BeforeDeleteResult>;
 
 /** What {@link BeforeDeleteAccount} returns: `false` refuses; queries join the deletion's batch. */

@@ -1,9 +1,9 @@
 import { and, eq, lt, type SQL } from "drizzle-orm";
-import { type Dialect, dialectOf } from "../../database/dialect.js";
+import { type Dialect, dialectOf, type QueryDatabase } from "../../database/dialect.js";
 import type { TokenPurpose } from "../../database/tables.js";
 import { TokenError } from "../../shared/errors.js";
 import { generateSessionToken, hashSessionToken, isRandomToken } from "../session/token.js";
-import type { AuthDatabase, AuthTables } from "../tables.js";
+import type { AuthTables } from "../tables.js";
 
 /** @internal A verification_tokens row. */
 export type TokenRow = AuthTables["verificationTokens"]["$inferSelect"];
@@ -50,7 +50,7 @@ export function invalidToken(cause?: unknown): TokenError {
 
 /** @internal */
 export function createTokenStore(
-  db: AuthDatabase,
+  db: QueryDatabase,
   table: AuthTables["verificationTokens"],
   dialect: Dialect = dialectOf(db),
 ): TokenStore {

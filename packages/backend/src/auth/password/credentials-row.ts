@@ -1,7 +1,13 @@
 import { and, eq, type SQL } from "drizzle-orm";
-import { type AnyDatabase, type Dialect, dialectOf, type Statement } from "../../database/dialect.js";
+import {
+  type AnyDatabase,
+  type Dialect,
+  dialectOf,
+  type QueryDatabase,
+  type Statement,
+} from "../../database/dialect.js";
 import { CREDENTIALS_PROVIDER_ID } from "../constants.js";
-import type { AuthDatabase, AuthTables } from "../tables.js";
+import type { AuthTables } from "../tables.js";
 
 /**
  * @internal Matches a user's credentials account row. The unary `+` keeps SQLite from using the
@@ -40,7 +46,7 @@ function insertStatement(q: AnyDatabase, accounts: AuthTables["accounts"], userI
 
 /** @internal */
 export function createCredentialsRows(
-  db: AuthDatabase,
+  db: QueryDatabase,
   accounts: AuthTables["accounts"],
   dialect: Dialect,
 ): CredentialsRows {

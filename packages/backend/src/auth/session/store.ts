@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, gte, inArray, lt, ne, sql } from "drizzle-orm";
-import { type AnyDatabase, type Dialect, dialectOf } from "../../database/dialect.js";
+import { type AnyDatabase, type Dialect, dialectOf, type QueryDatabase } from "../../database/dialect.js";
 import { deleteInBatches } from "../../shared/batches.js";
-import type { AuthDatabase, AuthTables } from "../tables.js";
+import type { AuthTables } from "../tables.js";
 import { hashSessionToken, isRandomToken } from "./token.js";
 
 /** One of a user's sessions, as shown on a "where you're signed in" page. Never includes the token. */
@@ -75,7 +75,7 @@ export type RevokeStatement = PromiseLike<{ id: string }[]>;
 
 /** @internal */
 export function createSessionStore(
-  db: AuthDatabase,
+  db: QueryDatabase,
   tables: Pick<AuthTables, "sessions" | "users">,
   dialect: Dialect = dialectOf(db),
 ): SessionStore {
