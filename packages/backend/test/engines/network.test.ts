@@ -18,6 +18,7 @@ import {
   catchConflict,
   createDatabase,
   type Database,
+  isTetrastackError,
   migrate,
   sessions,
   toDatabaseError,
@@ -196,6 +197,36 @@ describe("prepared statements over HTTP", () => {
     }
     expect(await byEmail.get({ email: "nobody@example.com" })).toBeUndefined();
     expect(await userCount(db)).toBe(25);
+  });
+});
+
+describe("a busy server", () => {
+  it("reports SQLITE_BUSY as a DatabaseBusyError, with nothing written", async () => {
+    // A stand-in that waits only 100 ms for another stream's write lock before SQLite answers BUSY.
+    const impatient = await startLibsqlHttpServer({ lockWaitMs: 100 });
+    try {
+      const hosted = impatient.serve(join(dir, "busy.db"));
+      const db = createDatabase({ url: hosted.url });
+      try {
+        await migrate(db);
+        const holder = await db.$client.transaction("write");
+        await holder.execute("CREATE TABLE lock_holder (v)");
+        const error = await db
+          .insert(users)
+          .values({ email: "waiting@example.com" })
+          .then(
+            () => undefined,
+            (reason: unknown) => reason,
+          );
+        expect(isTetrastackError(error, "DATABASE_BUSY")).toBe(true);
+        await holder.rollback();
+        expect(await userCount(db)).toBe(0);
+      } finally {
+        db.$client.close();
+      }
+    } finally {
+      await impatient.stop();
+    }
   });
 });
 
