@@ -145,7 +145,8 @@ describe("startLibsqlHttpServer", () => {
       kind: "unique",
       target: { table: "parents", columns: ["email"] },
     });
-    // Foreign keys are on for every connection of the stand-in.
+    // Foreign keys are on for every stream, even on a connection a stream before turned them off on.
+    await client.execute("PRAGMA foreign_keys = OFF");
     const foreign = await rejection(client.execute("INSERT INTO children (parent_id) VALUES (42)"));
     expect(foreign.code).toBe("SQLITE_CONSTRAINT");
     expect(classifyConstraintError(foreign)).toEqual({ kind: "foreign-key" });

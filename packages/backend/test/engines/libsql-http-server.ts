@@ -140,6 +140,8 @@ interface Database {
   readonly path: string;
   readonly statements: string[];
   readonly streams: Set<Stream>;
+  /** Connections of closed streams, out of any transaction, for the next streams. */
+  readonly idle: { connection: EngineConnection; counters: EngineStatement | undefined }[];
   /** Woken when the stream holding the lock lets it go. */
   readonly lockWaiters: Set<() => void>;
   closed: boolean;
@@ -154,6 +156,8 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const EXPIRED_BATONS_KEPT = 1_000;
 /** sqld's limit on texts stored with `store_sql` per stream. */
 const MAX_STORED_SQL = 50;
+/** Idle connections kept per database: opening one (and reading its schema) is most of a request's cost. */
+const MAX_IDLE_CONNECTIONS = 4;
 
 /**
  * SQLite's primary result codes by the names sqld sends (rusqlite's `ErrorCode`, mapped in
@@ -222,29 +226,57 @@ export async function startLibsqlHttpServer(options: LibsqlHttpServerOptions = {
   function connectionOf(stream: Stream): EngineConnection {
     if (stream.closed) throw new ProtocolError("The stream has already been closed");
     if (!stream.connection) {
-      const connection = new Engine(stream.database.path);
-      // No busy wait inside SQLite: it would block this (the only) thread, and with it the
-      // stream that holds the lock. Writers wait for each other in JavaScript (`waitForLock`).
-      connection.exec("PRAGMA busy_timeout = 0; PRAGMA foreign_keys = ON");
-      stream.connection = connection;
+      const reused = stream.database.idle.pop();
+      if (reused) {
+        // What a stream before may have turned off; a new connection has it on.
+        reused.connection.exec("PRAGMA foreign_keys = ON");
+        stream.connection = reused.connection;
+        stream.counters = reused.counters;
+      } else {
+        const connection = new Engine(stream.database.path);
+        // No busy wait inside SQLite: it would block this (the only) thread, and with it the
+        // stream that holds the lock. Writers wait for each other in JavaScript (`waitForLock`).
+        connection.exec("PRAGMA busy_timeout = 0; PRAGMA foreign_keys = ON");
+        stream.connection = connection;
+      }
     }
     return stream.connection;
   }
 
-  /** Closes the connection (SQLite rolls back an open transaction); the next use opens a new one. */
+  /**
+   * Takes the connection from the stream: kept for another stream when it is out of any
+   * transaction and sound, else rolled back and closed. The next use opens or reuses another.
+   */
   function dropConnection(stream: Stream): void {
-    const connection = stream.connection;
+    const { connection, counters, poisoned, database } = stream;
     stream.connection = undefined;
     stream.counters = undefined;
     stream.poisoned = false;
+    if (!connection) return;
+    if (!poisoned && !database.closed && !connection.inTransaction && database.idle.length < MAX_IDLE_CONNECTIONS) {
+      database.idle.push({ connection, counters });
+      return;
+    }
+    closeConnection(connection);
+  }
+
+  function closeConnection(connection: EngineConnection): void {
     try {
       // Rolled back first: closing a connection whose statements the engine has not finalized
       // yet (it does so at garbage collection) leaves it a zombie that keeps its transaction.
-      if (connection?.inTransaction) connection.exec("ROLLBACK");
-      connection?.close();
+      if (connection.inTransaction) connection.exec("ROLLBACK");
+      connection.close();
     } catch {
       // A connection the engine could not close cleanly is dropped all the same.
     }
+  }
+
+  /** Closes a database's streams and idle connections. */
+  function closeDatabase(database: Database): void {
+    database.closed = true;
+    for (const stream of [...database.streams]) closeStream(stream);
+    for (const { connection } of database.idle.splice(0)) closeConnection(connection);
+    wakeLockWaiters(database);
   }
 
   /** Ends the stream: its connection, its baton, its hold on the write lock. */
@@ -671,6 +703,7 @@ export async function startLibsqlHttpServer(options: LibsqlHttpServerOptions = {
         path,
         statements: [],
         streams: new Set(),
+        idle: [],
         lockWaiters: new Set(),
         closed: false,
       };
@@ -680,19 +713,13 @@ export async function startLibsqlHttpServer(options: LibsqlHttpServerOptions = {
         statements: database.statements,
         openStreams: () => database.streams.size,
         close() {
-          database.closed = true;
           databases.delete(name);
-          for (const stream of [...database.streams]) closeStream(stream);
-          wakeLockWaiters(database);
+          closeDatabase(database);
         },
       };
     },
     async stop() {
-      for (const database of databases.values()) {
-        database.closed = true;
-        for (const stream of [...database.streams]) closeStream(stream);
-        wakeLockWaiters(database);
-      }
+      for (const database of databases.values()) closeDatabase(database);
       databases.clear();
       batons.clear();
       await new Promise<void>((resolve) => {
