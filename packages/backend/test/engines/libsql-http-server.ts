@@ -3,12 +3,13 @@
  * protocol `@libsql/client` 0.18 uses for `http://` and `https://` URLs, so the package's suites can
  * run over the network path: SQL text, arguments, results and errors travel as JSON through
  * `fetch`, statements are grouped into pipelines, streams are tied to batons, and every statement
- * runs on the server side, exactly as against a libSQL server.
+ * runs on the server side, as against a libSQL server.
  *
  * It exists because no libSQL server can be installed on these machines (none in Debian's
  * packages or on npm; the `turso` CLI's sync server does not speak what `@libsql/client` needs).
  * Behind it is the npm `libsql` engine (the native module `@libsql/client` itself uses for
- * `file:` URLs), one connection per stream, on a WAL file, foreign keys on.
+ * `file:` URLs), one connection per stream (kept for a later stream once it closes outside any
+ * transaction), on a WAL file, foreign keys on.
  *
  * Modelled on sqld's source (tursodatabase/libsql, `libsql-server/src/hrana/`): the request and
  * response JSON, batch conditions, stream expiry after 10 s idle, one-use batons, and its errors:
