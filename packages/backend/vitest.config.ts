@@ -1,16 +1,90 @@
-import { defineProject } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import SummaryReporter from "../../scripts/summary-reporter";
 
-export default defineProject({
-  test: {
-    name: "backend",
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    environment: "node",
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // Each file gets its own database files; the builds in test/build are shared, see globalSetup.
-    globalSetup: ["./test/global-setup.ts"],
-    // next-auth 5 beta imports `next/server` without an extension, which only bundlers resolve;
-    // inlining it lets vite resolve those imports as Next's bundler does.
-    server: { deps: { inline: ["next-auth"] } },
-  },
+/**
+ * Test files that run on the libSQL file engine only, each with the reason it would prove nothing
+ * more (or nothing at all) over the network. Everything else (the database, auth and uploads
+ * suites) also runs over HTTP.
+ */
+const FILE_ENGINE_ONLY: Record<string, string> = {
+  "src/**/*.test.ts": "unit tests beside the code: they open no database, so they would run the same twice",
+  "test/architecture.test.ts": "import rules read from an esbuild bundle of the sources: no database",
+  "test/build.test.ts": "the built dist/ (exports map, CJS loading, import isolation): no database",
+  "test/consumer.test.ts": "a consumer project's drizzle-kit and bundler on the built package, on local files",
+  "test/database-busy.test.ts":
+    "another process holding a local file's write lock: the busy handling (src/database/busy.ts) is for file: URLs only",
+  "test/auth-query-plans.test.ts":
+    "SQLite's query plans: a property of the engine behind the server (the same libsql here), not of the protocol",
+};
+
+/**
+ * Single tests of files that otherwise run over HTTP, by full name (file > describe > it), that
+ * stay on the file engine; test/engines/setup.ts skips them elsewhere and says why.
+ */
+const FILE_ENGINE_ONLY_TESTS: Record<string, string> = {
+  "test/database.test.ts > createDatabase > sets up a file database for production: foreign keys, WAL and no busy wait inside SQLite":
+    "reads the PRAGMAs createDatabase sets on a file; over HTTP it would read the server's own settings",
+  "test/database.test.ts > createDatabase > defaults to file:local.db and accepts an existing client":
+    "the default file:local.db, opened on its own file: URL",
+  "test/database.test.ts > migrate > is safe when two processes migrate the same new file at once":
+    "two processes on one local file, opened on its own file: URL",
+  "test/auth-flow.test.ts > credentials sign-in through the Auth.js route handlers > resolves a session much faster than Auth.js's own session route":
+    "compares CPU cost per call (at least 2x Auth.js's /session route), which one network round trip per query hides (0.9x to 1.5x measured over the stand-in)",
+};
+
+/** The stand-in's own tests and the network-path tests: they start their own stand-in. */
+const HTTP_ENGINE_ONLY = ["test/engines/**/*.test.ts"];
+
+/** What every backend project shares. */
+const shared: NonNullable<TestProjectInlineConfiguration["test"]> = {
+  include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+  environment: "node",
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  // Each file gets its own database files; the builds in test/build are shared, see globalSetup.
+  globalSetup: ["./test/global-setup.ts"],
+  // Stops the engine servers (test/engines/engine.ts) a test file started, and skips the tests
+  // of FILE_ENGINE_ONLY_TESTS on other engines.
+  setupFiles: ["./test/engines/setup.ts"],
+  // next-auth 5 beta imports `next/server` without an extension, which only bundlers resolve;
+  // inlining it lets vite resolve those imports as Next's bundler does.
+  server: { deps: { inline: ["next-auth"] } },
+};
+
+/**
+ * The package's test projects, one per database engine (`TEST_ENGINE`, read by
+ * `createTestDatabase()` in test/helpers.ts), rooted at `root` (this folder, from the config that
+ * declares them). The PostgreSQL projects (`backend:pglite`, `backend:postgres`) go at the end of
+ * this list, with their own `TEST_ENGINE` and file-only exclusions.
+ */
+export function backendProjects(root = "."): TestProjectInlineConfiguration[] {
+  return [
+    {
+      root,
+      test: {
+        ...shared,
+        name: "backend:file",
+        env: { TEST_ENGINE: "file" },
+        exclude: HTTP_ENGINE_ONLY,
+        provide: { fileEngineOnlyTests: {} },
+      },
+    },
+    {
+      root,
+      test: {
+        ...shared,
+        name: "backend:libsql-http",
+        // libSQL over Hrana-over-HTTP through @libsql/client, against the test stand-in
+        // (test/engines/libsql-http-server.ts), not a real sqld.
+        env: { TEST_ENGINE: "libsql-http" },
+        exclude: Object.keys(FILE_ENGINE_ONLY),
+        provide: { fileEngineOnlyTests: FILE_ENGINE_ONLY_TESTS },
+      },
+    },
+  ];
+}
+
+// `vitest run` in this folder runs the package's projects; the root config lists them itself.
+export default defineConfig({
+  test: { projects: backendProjects(), reporters: ["default", new SummaryReporter()] },
 });

@@ -5,11 +5,36 @@ import { inspect } from "node:util";
 import { expect } from "vitest";
 import { authenticators, createDatabase, type Database, migrate, uploads } from "../src/database/index.js";
 import { isTetrastackError } from "../src/shared/errors.js";
+import { sharedLibsqlHttpServer, testEngine } from "./engines/engine.js";
 
-/** A fresh, migrated libSQL file database in its own temp dir; `cleanup()` closes and deletes it. */
+export { type TestEngine, testEngine } from "./engines/engine.js";
+
+/**
+ * A fresh, migrated database in its own temp dir, on the engine of this test run
+ * (`TEST_ENGINE`, see test/engines/engine.ts): a libSQL file (`file:` URL) by default, or that
+ * file behind the Hrana-over-HTTP stand-in (`libsql-http`, an `http://` URL). `url` is what
+ * `createDatabase` was given; `cleanup()` closes the client, stops serving the file and deletes it.
+ */
 export async function createTestDatabase(): Promise<{ db: Database; url: string; dir: string; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), "tetrastack-test-"));
-  const url = `file:${join(dir, "test.db")}`;
+  const file = join(dir, "test.db");
+  let url: string;
+  let release = (): void => undefined;
+  const engine = testEngine();
+  switch (engine) {
+    case "file":
+      url = `file:${file}`;
+      break;
+    case "libsql-http": {
+      const hosted = (await sharedLibsqlHttpServer()).serve(file);
+      url = hosted.url;
+      release = () => hosted.close();
+      break;
+    }
+    // The PostgreSQL engines ("pglite", "postgres") go here.
+    default:
+      throw new Error(`createTestDatabase: no database for engine ${engine satisfies never}`);
+  }
   const db = createDatabase({ url });
   await migrate(db);
   return {
@@ -18,6 +43,7 @@ export async function createTestDatabase(): Promise<{ db: Database; url: string;
     dir,
     cleanup: () => {
       db.$client.close();
+      release();
       rmSync(dir, { recursive: true, force: true });
     },
   };

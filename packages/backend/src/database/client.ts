@@ -49,8 +49,8 @@ export type DatabaseOptions<TSchema extends Record<string, unknown> = typeof sch
       /**
        * For `file:` databases, how long in all a statement, batch or transaction BEGIN waits for
        * another writer's lock (retrying without blocking the event loop) before it rejects with a
-       * `DatabaseBusyError`. `0`: fail at the first attempt. Passed on as libSQL's `timeout` for
-       * remote URLs.
+       * `DatabaseBusyError`. `0`: fail at the first attempt. Not used for remote URLs
+       * (`libsql://`, `http(s)://`, `ws(s)://`): the server waits for its own locks.
        * @default 5000
        */
       busyTimeoutMs?: number;
@@ -77,7 +77,8 @@ export type DatabaseOptions<TSchema extends Record<string, unknown> = typeof sch
  *
  * For a `file:` database, a statement or batch that finds the write lock taken waits for it
  * without blocking the event loop (retrying with backoff for up to `busyTimeoutMs`), then rejects
- * with a {@link DatabaseBusyError}; nothing of it is written.
+ * with a {@link DatabaseBusyError}; nothing of it is written. A remote URL gets none of this (no
+ * PRAGMA, no busy timeout, no retry): the client goes to the server as `@libsql/client` made it.
  *
  * @example
  * const db = createDatabase({ url: process.env.DATABASE_URL, schema: { ...schema, ...appSchema } })
@@ -116,10 +117,12 @@ export function createDatabase<TSchema extends Record<string, unknown> = typeof 
   );
   // In-memory databases have one connection and no other process: nothing can hold their lock.
   const file = isFileUrl(url) && !isInMemoryUrl(url);
+  // A server's locks, journal and busy handling are its own: nothing file-only is set for it.
+  const remote = isRemoteUrl(url);
   let opened: Client;
   try {
-    // Remote URLs lock nothing here; their timeout is passed on as before.
-    opened = createClient({ url, authToken, timeout: file ? ENGINE_BUSY_TIMEOUT_MS : busyTimeoutMs });
+    const timeout = remote ? undefined : file ? ENGINE_BUSY_TIMEOUT_MS : busyTimeoutMs;
+    opened = createClient({ url, authToken, ...(timeout === undefined ? {} : { timeout }) });
   } catch (error) {
     // The libSQL message can echo the URL; the URL may carry a token, so it is not repeated.
     throw new ConfigError(`createDatabase: cannot open the database (a ${describeScheme(url)} URL).`, {
@@ -148,6 +151,11 @@ function build<TSchema extends Record<string, unknown>>(client: Client, tables: 
 /** @internal */
 export function isFileUrl(url: string): boolean {
   return url.startsWith("file:");
+}
+
+/** `libsql://` (Turso, sqld), `http(s)://` (Hrana over HTTP), `ws(s)://` (Hrana over WebSocket). */
+function isRemoteUrl(url: string): boolean {
+  return /^(libsql|https?|wss?):\/\//i.test(url);
 }
 
 function isInMemoryUrl(url: string): boolean {

@@ -1,0 +1,45 @@
+/**
+ * Which database engine the suites run on, chosen per vitest project by `TEST_ENGINE` (see
+ * `test/engines/projects.ts`), and the servers an engine needs, one per test process.
+ */
+import { type LibsqlHttpServer, startLibsqlHttpServer } from "./libsql-http-server.js";
+
+/**
+ * The engines `createTestDatabase()` knows.
+ * - `file`: a libSQL file (`file:` URL), the default;
+ * - `libsql-http`: the same file behind the Hrana-over-HTTP test stand-in (`http://` URL through
+ *   `@libsql/client`'s HTTP client), see `libsql-http-server.ts`: a stand-in, not sqld.
+ *
+ * The PostgreSQL engines (`pglite`, `postgres`) are to be added here, in `createTestDatabase()`
+ * (test/helpers.ts) and as projects in `test/engines/projects.ts`.
+ */
+export const TEST_ENGINES = ["file", "libsql-http"] as const;
+
+export type TestEngine = (typeof TEST_ENGINES)[number];
+
+/** The engine of this test process: `process.env.TEST_ENGINE`, `file` when unset. */
+export function testEngine(): TestEngine {
+  const name = process.env.TEST_ENGINE || "file";
+  if (!(TEST_ENGINES as readonly string[]).includes(name)) {
+    throw new Error(`TEST_ENGINE=${name} is not an engine of these tests (${TEST_ENGINES.join(", ")}).`);
+  }
+  return name as TestEngine;
+}
+
+let libsqlHttp: Promise<LibsqlHttpServer> | undefined;
+
+/**
+ * The stand-in of this test process, started on first use. Vitest runs each test file in its own
+ * process, so this is one server per file; `test/engines/setup.ts` stops it after the file.
+ */
+export function sharedLibsqlHttpServer(): Promise<LibsqlHttpServer> {
+  libsqlHttp ??= startLibsqlHttpServer();
+  return libsqlHttp;
+}
+
+/** Stops the servers this process started (nothing when none was needed). */
+export async function stopSharedServers(): Promise<void> {
+  const started = libsqlHttp;
+  libsqlHttp = undefined;
+  if (started) await (await started).stop();
+}
