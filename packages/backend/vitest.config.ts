@@ -15,6 +15,20 @@ const FILE_ENGINE_ONLY: Record<string, string> = {
     "another process holding a local file's write lock: the busy handling (src/database/busy.ts) is for file: URLs only",
   "test/auth-query-plans.test.ts":
     "SQLite's query plans: a property of the engine behind the server (the same libsql here), not of the protocol",
+  "test/postgres.test.ts": "the PostgreSQL dialect of /database on its own PGlite instances",
+  "test/postgres-server.test.ts": "the PostgreSQL dialect of /database on its own PostgreSQL server",
+  "test/consumer-postgres.test.ts": "a consumer's PostgreSQL schema on its own PGlite and server",
+  "test/arguments-postgres.test.ts": "argument checks of /database/postgres: no database behind them",
+};
+
+/**
+ * Test files that the PostgreSQL engines leave out besides {@link FILE_ENGINE_ONLY}: the libSQL
+ * dialect of `/database` itself (the PostgreSQL dialect has its own suites, above).
+ */
+const LIBSQL_ONLY: Record<string, string> = {
+  "test/database.test.ts":
+    "createDatabase and migrate of /database, the libSQL dialect (test/postgres*.test.ts cover /database/postgres)",
+  "test/arguments.test.ts": "argument checks of /database (libSQL) and /utils, which take no PostgreSQL database",
 };
 
 /**
@@ -54,8 +68,7 @@ const shared: NonNullable<TestProjectInlineConfiguration["test"]> = {
 /**
  * The package's test projects, one per database engine (`TEST_ENGINE`, read by
  * `createTestDatabase()` in test/helpers.ts), rooted at `root` (this folder, from the config that
- * declares them). The PostgreSQL projects (`backend:pglite`, `backend:postgres`) go at the end of
- * this list, with their own `TEST_ENGINE` and file-only exclusions.
+ * declares them): libSQL file, libSQL over HTTP, PGlite, a PostgreSQL server.
  */
 export function backendProjects(root = "."): TestProjectInlineConfiguration[] {
   return [
@@ -78,6 +91,30 @@ export function backendProjects(root = "."): TestProjectInlineConfiguration[] {
         // (test/engines/libsql-http-server.ts), not a real sqld.
         env: { TEST_ENGINE: "libsql-http" },
         exclude: Object.keys(FILE_ENGINE_ONLY),
+        provide: { fileEngineOnlyTests: FILE_ENGINE_ONLY_TESTS },
+      },
+    },
+    {
+      root,
+      test: {
+        ...shared,
+        name: "backend:pglite",
+        // PostgreSQL in process: one PGlite instance per test file, emptied between databases.
+        env: { TEST_ENGINE: "pglite" },
+        exclude: [...Object.keys(FILE_ENGINE_ONLY), ...Object.keys(LIBSQL_ONLY), ...HTTP_ENGINE_ONLY],
+        provide: { fileEngineOnlyTests: FILE_ENGINE_ONLY_TESTS },
+      },
+    },
+    {
+      root,
+      test: {
+        ...shared,
+        name: "backend:postgres",
+        // A real PostgreSQL 15 server for the run (test/engines/postgres-global-setup.ts), a new
+        // database per createTestDatabase().
+        env: { TEST_ENGINE: "postgres" },
+        globalSetup: [...(shared.globalSetup as string[]), "./test/engines/postgres-global-setup.ts"],
+        exclude: [...Object.keys(FILE_ENGINE_ONLY), ...Object.keys(LIBSQL_ONLY), ...HTTP_ENGINE_ONLY],
         provide: { fileEngineOnlyTests: FILE_ENGINE_ONLY_TESTS },
       },
     },

@@ -1,7 +1,7 @@
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import type { Adapter, AdapterAccount } from "next-auth/adapters";
 import { beforeAll, describe, expect, it } from "vitest";
-import { accounts, authenticators, sessions, users, verificationTokens } from "../src/database/index.js";
+import { accounts, authenticators, sessions, users, verificationTokens } from "./engines/tables.js";
 import { createTestDatabase } from "./helpers.js";
 
 // The Auth.js adapter contract on this schema, method by method, in the order Auth.js uses them.

@@ -1,10 +1,13 @@
-import { eq, sql } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
+import { pgTable, text as pgText, timestamp as pgTimestamp } from "drizzle-orm/pg-core";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Auth, hashSessionToken } from "../src/auth/index.js";
-import { type Database, id, sessions, timestamps, users } from "../src/database/index.js";
+import { type Database, id, timestamps } from "../src/database/index.js";
+import { id as pgId, timestamps as pgTimestamps } from "../src/database/postgres/index.js";
 import { Browser, createTestAuth, errorCodeOf, ORIGIN, PASSWORD, register } from "./auth-helpers.js";
-import { createTestDatabase } from "./helpers.js";
+import { sessions, users } from "./engines/tables.js";
+import { createTestDatabase, onPostgres, runSQL } from "./helpers.js";
 
 const DAY = 86_400_000;
 
@@ -93,7 +96,7 @@ describe("credentials sign-in through the Auth.js route handlers", () => {
   });
 
   it("answers a wrong password and an unknown email with the same redirect and code", async () => {
-    const before = await db.select({ count: sql<number>`count(*)` }).from(sessions);
+    const before = await db.select({ count: count() }).from(sessions);
     const wrong = await new Browser(auth, "203.0.113.10").signIn("ann.lee@example.com", "not the password");
     const unknown = await new Browser(auth, "203.0.113.11").signIn("nobody@example.com", "not the password");
     for (const response of [wrong, unknown]) {
@@ -102,7 +105,7 @@ describe("credentials sign-in through the Auth.js route handlers", () => {
       expect(response.headers.getSetCookie().some((c) => c.startsWith("authjs.session-token="))).toBe(false);
     }
     expect(wrong.headers.get("location")).toBe(unknown.headers.get("location"));
-    expect(await db.select({ count: sql<number>`count(*)` }).from(sessions)).toEqual(before);
+    expect(await db.select({ count: count() }).from(sessions)).toEqual(before);
   });
 
   it("rejects a revoked session at once, and revokes others or all", async () => {
@@ -289,23 +292,33 @@ describe("session contents and composed callbacks", () => {
   it("puts user.id and the app's role in the session, and composes the app's callbacks and events", async () => {
     const t = await createTestDatabase();
     // The app's extended users table: the package's columns plus a role.
-    await t.db.run(sql`ALTER TABLE users ADD COLUMN role text NOT NULL DEFAULT 'member'`);
-    const appUsers = sqliteTable(
-      "users",
-      {
-        id: id(),
-        name: text("name"),
-        email: text("email"),
-        emailVerified: integer("email_verified", { mode: "timestamp_ms" }),
-        image: text("image"),
-        role: text("role").notNull().default("member"),
-        ...timestamps(),
-      },
-      (table) => [
-        uniqueIndex("users_email_lower_unique").on(sql`lower(${table.email})`),
-        index("users_email_idx").on(table.email),
-      ],
-    );
+    await runSQL(t.db, sql`ALTER TABLE users ADD COLUMN role text NOT NULL DEFAULT 'member'`);
+    const appUsers = onPostgres()
+      ? (pgTable("users", {
+          id: pgId(),
+          name: pgText("name"),
+          email: pgText("email"),
+          emailVerified: pgTimestamp("email_verified", { withTimezone: true, mode: "date" }),
+          image: pgText("image"),
+          role: pgText("role").notNull().default("member"),
+          ...pgTimestamps(),
+        }) as never)
+      : sqliteTable(
+          "users",
+          {
+            id: id(),
+            name: text("name"),
+            email: text("email"),
+            emailVerified: integer("email_verified", { mode: "timestamp_ms" }),
+            image: text("image"),
+            role: text("role").notNull().default("member"),
+            ...timestamps(),
+          },
+          (table) => [
+            uniqueIndex("users_email_lower_unique").on(sql`lower(${table.email})`),
+            index("users_email_idx").on(table.email),
+          ],
+        );
     const signIns: string[] = [];
     const { auth } = await createTestAuth(
       {
@@ -325,7 +338,7 @@ describe("session contents and composed callbacks", () => {
       t,
     );
     const adminId = await register(auth, "admin@example.com");
-    await t.db.run(sql`UPDATE users SET role = 'admin' WHERE id = ${adminId}`);
+    await runSQL(t.db, sql`UPDATE users SET role = 'admin' WHERE id = ${adminId}`);
     await register(auth, "banned@example.com");
 
     const browser = new Browser(auth);

@@ -1,11 +1,12 @@
 // Must come first: registers the module hooks before anything loads next-auth.
 import "./auth-next-request.js";
-import { sql } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Auth, isTetrastackError } from "../src/auth/index.js";
-import { type Database, sessions } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import { Browser, createTestAuth, PASSWORD, register } from "./auth-helpers.js";
 import { inRequest, requestScope, type ScopeCookie } from "./auth-next-request.js";
+import { sessions } from "./engines/tables.js";
 
 describe('session.strategy: "jwt" (opt-in)', () => {
   let auth: Auth;
@@ -27,7 +28,7 @@ describe('session.strategy: "jwt" (opt-in)', () => {
     expect(session).toMatchObject({ user: { id: userId, email: "jwt@example.com" } });
     const fromRequest = await auth.getSessionFromRequest(browser.makeRequest("GET", "/"));
     expect(fromRequest?.user).toEqual(session?.user);
-    expect(await db.select({ n: sql<number>`count(*)` }).from(sessions)).toEqual([{ n: 0 }]);
+    expect(await db.select({ n: count() }).from(sessions)).toEqual([{ n: 0 }]);
   });
 
   it("cannot end a copied cookie at sign-out: the trade-off of the JWT strategy", async () => {

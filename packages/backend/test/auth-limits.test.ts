@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSessionToken, isTetrastackError, RateLimitError } from "../src/auth/index.js";
-import { createDatabase, type Database, rateLimits, sessions, users } from "../src/database/index.js";
+import { createDatabase, type Database } from "../src/database/index.js";
 import { deleteInBatches } from "../src/shared/batches.js";
 import { Browser, createTestAuth, errorCodeOf, PASSWORD, register } from "./auth-helpers.js";
-import { createTestDatabase } from "./helpers.js";
+import { rateLimits, sessions, users } from "./engines/tables.js";
+import { createTestDatabase, openSecondClient } from "./helpers.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const noLockout = { enabled: false };
@@ -74,11 +75,11 @@ describe("sign-in rate limits", () => {
   });
 
   it("is one limit for two app instances sharing the database", async () => {
-    const second = createDatabase({ url });
+    const second = await openSecondClient({ db: db, url: url });
     try {
       const options = { rateLimit: { signIn: { window: 60, perIP: 4, perAccount: 100 } }, lockout: noLockout };
       const a = await createTestAuth(options, { db });
-      const b = await createTestAuth(options, { db: second });
+      const b = await createTestAuth(options, { db: second.db });
       const codes: (string | null)[] = [];
       for (let i = 0; i < 5; i++) {
         const instance = i % 2 === 0 ? a.auth : b.auth;
@@ -97,12 +98,12 @@ describe("sign-in rate limits", () => {
       );
       expect(burst.map(errorCodeOf).filter((code) => code === "RATE_LIMITED")).toHaveLength(6);
     } finally {
-      second.$client.close();
+      second.close();
     }
   });
 
   it("keeps counters per process only with storage: memory (explicit opt-in)", async () => {
-    const before = await db.select({ count: sql<number>`count(*)` }).from(rateLimits);
+    const before = await db.select({ count: count() }).from(rateLimits);
     const options = {
       rateLimit: { storage: "memory" as const, signIn: { window: 60, perIP: 1, perAccount: 100 } },
       lockout: noLockout,
@@ -117,7 +118,7 @@ describe("sign-in rate limits", () => {
     expect(errorCodeOf(await new Browser(b.auth, "192.0.2.99").signIn("m3@example.com", "x"))).toBe(
       "INVALID_CREDENTIALS",
     );
-    expect(await db.select({ count: sql<number>`count(*)` }).from(rateLimits)).toEqual(before);
+    expect(await db.select({ count: count() }).from(rateLimits)).toEqual(before);
   });
 
   it("stores hashes of addresses and emails, not the values", async () => {
@@ -174,11 +175,11 @@ describe("per-account lockout", () => {
   });
 
   it("is shared by two app instances on one database", async () => {
-    const second = createDatabase({ url });
+    const second = await openSecondClient({ db: db, url: url });
     try {
       const options = { lockout: { threshold: 2, baseSeconds: 30 } };
       const a = await createTestAuth(options, { db });
-      const b = await createTestAuth(options, { db: second });
+      const b = await createTestAuth(options, { db: second.db });
       await register(a.auth, "shared-lock@example.com");
       await new Browser(a.auth).signIn("shared-lock@example.com", "wrong password");
       await new Browser(b.auth).signIn("shared-lock@example.com", "wrong password");
@@ -189,7 +190,7 @@ describe("per-account lockout", () => {
       expect(row?.count).toBe(2);
       expect(row?.lockedUntil?.getTime()).toBeGreaterThan(Date.now() + 25_000);
     } finally {
-      second.$client.close();
+      second.close();
     }
   });
 });

@@ -2,8 +2,9 @@ import { and, eq } from "drizzle-orm";
 import Resend from "next-auth/providers/resend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Auth, type AuthOptions, hashSessionToken } from "../src/auth/index.js";
-import { accounts, type Database, sessions, users } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import { Browser, createTestAuth, errorCodeOf, ORIGIN, PASSWORD, register } from "./auth-helpers.js";
+import { accounts, sessions, users } from "./engines/tables.js";
 import { createTestDatabase } from "./helpers.js";
 import { acmeProvider, errorOf, oauthSignIn, type Profile } from "./oauth-helpers.js";
 

@@ -10,8 +10,9 @@ import {
   verifyPassword,
 } from "../src/auth/index.js";
 import { scryptSlots } from "../src/auth/password/hash.js";
-import { accounts, type Database } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import { Browser, createTestAuth, errorCodeOf, FAST_SCRYPT, PASSWORD, register } from "./auth-helpers.js";
+import { accounts } from "./engines/tables.js";
 import { createTestDatabase } from "./helpers.js";
 
 describe("hashPassword / verifyPassword with the default (OWASP) parameters", () => {

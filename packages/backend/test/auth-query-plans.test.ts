@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialsAccountOf } from "../src/auth/password/credentials-row.js";
-import { accounts, type Database, users } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
+import { accounts, users } from "./engines/tables.js";
 import { createTestDatabase } from "./helpers.js";
 
 // Sign-in must stay an indexed lookup however many users there are (bench/RESULTS.md, growth):

@@ -1,28 +1,20 @@
-import { eq, sql } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthAdapter } from "../src/auth/authjs/adapter.js";
 import { type Auth, ConflictError, isTetrastackError, ValidationError } from "../src/auth/index.js";
 import { createSessionStore } from "../src/auth/session/store.js";
-import {
-  accounts,
-  authenticators,
-  createDatabase,
-  type Database,
-  rateLimits,
-  sessions,
-  users,
-  verificationTokens,
-} from "../src/database/index.js";
+import { createDatabase, type Database } from "../src/database/index.js";
 import { Browser, createTestAuth, errorCodeOf, PASSWORD } from "./auth-helpers.js";
-import { createTestDatabase } from "./helpers.js";
+import { accounts, authenticators, rateLimits, sessions, users, verificationTokens } from "./engines/tables.js";
+import { createTestDatabase, onPostgres, openSecondClient, runSQL } from "./helpers.js";
 
 const unlimited = {
   rateLimit: { register: { perIP: 10_000, perAccount: 10_000 }, signIn: { perIP: 10_000, perAccount: 10_000 } },
 };
 
 async function counts(db: Database): Promise<{ users: number; accounts: number }> {
-  const [u] = await db.select({ n: sql<number>`count(*)` }).from(users);
-  const [a] = await db.select({ n: sql<number>`count(*)` }).from(accounts);
+  const [u] = await db.select({ n: count() }).from(users);
+  const [a] = await db.select({ n: count() }).from(accounts);
   return { users: u?.n ?? -1, accounts: a?.n ?? -1 };
 }
 
@@ -62,9 +54,9 @@ describe("registerUser", () => {
   });
 
   it("creates exactly one user when the same email registers concurrently; the rest get ConflictError", async () => {
-    const second = createDatabase({ url });
+    const second = await openSecondClient({ db: db, url: url });
     try {
-      const other = await createTestAuth(unlimited, { db: second });
+      const other = await createTestAuth(unlimited, { db: second.db });
       const spellings = ["race@example.com", "RACE@example.com", " race@Example.com", "Race@EXAMPLE.COM "];
       const results = await Promise.allSettled(
         Array.from({ length: 16 }, (_, i) =>
@@ -89,15 +81,26 @@ describe("registerUser", () => {
       const { users: u, accounts: a } = await counts(db);
       expect(a).toBe(u);
     } finally {
-      second.$client.close();
+      second.close();
     }
   });
 
   it("leaves no half-created user when the second write fails", async () => {
     const before = await counts(db);
-    await db.run(
-      sql`CREATE TRIGGER fail_credentials BEFORE INSERT ON accounts BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
-    );
+    if (onPostgres()) {
+      await runSQL(
+        db,
+        sql`CREATE FUNCTION fail_credentials() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$`,
+      );
+      await runSQL(
+        db,
+        sql`CREATE TRIGGER fail_credentials BEFORE INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION fail_credentials()`,
+      );
+    } else {
+      await db.run(
+        sql`CREATE TRIGGER fail_credentials BEFORE INSERT ON accounts BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
+      );
+    }
     try {
       const error = await auth
         .registerUser({ email: "half@example.com", password: PASSWORD }, { ip: null })
@@ -105,7 +108,12 @@ describe("registerUser", () => {
       expect(error).toBeInstanceOf(Error);
       expect(isTetrastackError(error, "CONFLICT")).toBe(false);
     } finally {
-      await db.run(sql`DROP TRIGGER fail_credentials`);
+      if (onPostgres()) {
+        await runSQL(db, sql`DROP TRIGGER fail_credentials ON accounts`);
+        await runSQL(db, sql`DROP FUNCTION fail_credentials()`);
+      } else {
+        await db.run(sql`DROP TRIGGER fail_credentials`);
+      }
     }
     expect(await counts(db)).toEqual(before);
     expect(await db.select().from(users).where(eq(users.email, "half@example.com"))).toEqual([]);

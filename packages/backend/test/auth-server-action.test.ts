@@ -1,6 +1,6 @@
 // Must come first: registers the module hooks before anything loads next-auth.
 import "./auth-next-request.js";
-import { eq, sql } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { unstable_rethrow } from "next/navigation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -11,9 +11,9 @@ import {
   type SignInFailure,
   ValidationError,
 } from "../src/auth/index.js";
-import { sessions } from "../src/database/index.js";
 import { createTestAuth, PASSWORD } from "./auth-helpers.js";
 import { inRequest, requestScope, type ScopeCookie } from "./auth-next-request.js";
+import { sessions } from "./engines/tables.js";
 
 // The README's server actions, verbatim apart from the imports, run against the real next-auth
 // `signIn`/`signOut` and this package's helpers. Only Next's request scope is simulated (see
@@ -192,11 +192,8 @@ describe("server actions and server helpers", () => {
     const thrown = await inRequest(requestScope(jar), () => auth.signOut({ redirectTo: "/" })).catch((e: unknown) => e);
     expect(redirectTarget(thrown)).toBe("http://localhost:3000/");
     expect(token()).toBeUndefined();
-    const [{ count } = { count: -1 }] = await db
-      .select({ count: sql<number>`count(*)` })
-      .from(sessions)
-      .where(eq(sessions.userId, userId));
-    expect(count).toBe(0);
+    const [{ n } = { n: -1 }] = await db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId));
+    expect(n).toBe(0);
     expect(await inRequest(requestScope(jar), () => auth.getSession())).toBeNull();
   });
 });

@@ -1,29 +1,64 @@
 // Must come first: registers the module hooks before anything loads next-auth.
 import "./auth-next-request.js";
 import { eq, sql } from "drizzle-orm";
+import { integer as pgInteger, pgTable, text as pgText, uuid as pgUuid } from "drizzle-orm/pg-core";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Auth, BeforeDeleteResult } from "../src/auth/index.js";
-import { type Database, id, sessions, timestamps, userId, users, verificationTokens } from "../src/database/index.js";
+import { type Database, id, timestamps, userId } from "../src/database/index.js";
+import {
+  id as pgId,
+  timestamps as pgTimestamps,
+  userId as pgUserId,
+  users as pgUsers,
+} from "../src/database/postgres/index.js";
 import { ORIGIN, PASSWORD } from "./auth-helpers.js";
-import { seedAuthenticatorAndUpload } from "./helpers.js";
+import { sessions, users, verificationTokens } from "./engines/tables.js";
+import { onPostgres, queryAll, runSQL, seedAuthenticatorAndUpload } from "./helpers.js";
 import { action, type captureMail, createLifecycleAuth, rejection, signedIn, signIn } from "./lifecycle-helpers.js";
 
 // Account deletion on a real libSQL file database with two consumer tables: `notes` cascades
 // from users (the `userId()` helper), `ledger` references users without a cascade, so only the
 // beforeDelete hook can clear it. Only the mail provider is mocked (captureMail).
 
-const notes = sqliteTable("notes", { id: id(), userId: userId(), body: text("body").notNull(), ...timestamps() });
-const ledger = sqliteTable("ledger", {
-  id: id(),
-  userId: text("user_id")
-    .notNull()
-    .references(() => users.id),
-  amount: integer("amount").notNull(),
-  ...timestamps(),
-});
+// The app's own tables, of the run's dialect (TEST_ENGINE): notes cascade with the user, the
+// ledger's foreign key does not, so only the hook can clear it. Typed as the libSQL tables, as the
+// package's tables are in the tests (test/engines/tables.ts).
+const notes = onPostgres()
+  ? (pgTable("notes", { id: pgId(), userId: pgUserId(), body: pgText("body").notNull(), ...pgTimestamps() }) as never)
+  : sqliteTable("notes", { id: id(), userId: userId(), body: text("body").notNull(), ...timestamps() });
+const ledger = onPostgres()
+  ? (pgTable("ledger", {
+      id: pgId(),
+      userId: pgUuid("user_id")
+        .notNull()
+        .references(() => pgUsers.id),
+      amount: pgInteger("amount").notNull(),
+      ...pgTimestamps(),
+    }) as never)
+  : sqliteTable("ledger", {
+      id: id(),
+      userId: text("user_id")
+        .notNull()
+        .references(() => users.id),
+      amount: integer("amount").notNull(),
+      ...timestamps(),
+    });
 
 async function createConsumerTables(db: Database): Promise<void> {
+  if (onPostgres()) {
+    await runSQL(
+      db,
+      sql`CREATE TABLE notes (id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      body text NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL)`,
+    );
+    await runSQL(
+      db,
+      sql`CREATE TABLE ledger (id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES users(id),
+      amount integer NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL)`,
+    );
+    return;
+  }
   await db.run(sql`CREATE TABLE notes (id text PRIMARY KEY, user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     body text NOT NULL, created_at integer NOT NULL, updated_at integer NOT NULL)`);
   await db.run(sql`CREATE TABLE ledger (id text PRIMARY KEY, user_id text NOT NULL REFERENCES users(id),
@@ -43,18 +78,37 @@ async function populate(db: Database, owner: { id: string; email: string }): Pro
 
 /** Every `table.column` in the database holding the user's id or email (rate_limits holds only hashes). */
 async function traces(db: Database, owner: { id: string; email: string }): Promise<string[]> {
-  const tables = await db.all<{ name: string }>(
-    sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\'`,
-  );
+  // Text columns on PostgreSQL too (ids are uuid there: compared as text).
+  const columns = onPostgres()
+    ? await queryAll<{ table: string; column: string }>(
+        db,
+        sql`SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
+          WHERE table_schema = 'public' AND data_type IN ('text', 'uuid', 'character varying')`,
+      )
+    : (
+        await Promise.all(
+          (
+            await db.all<{ name: string }>(
+              sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\'`,
+            )
+          ).map(async ({ name }) =>
+            (
+              await db.all<{ name: string }>(sql.raw(`PRAGMA table_info("${name}")`))
+            ).map((column) => ({
+              table: name,
+              column: column.name,
+            })),
+          ),
+        )
+      ).flat();
   const found: string[] = [];
-  for (const { name } of tables) {
-    const columns = await db.all<{ name: string }>(sql.raw(`PRAGMA table_info("${name}")`));
-    for (const column of columns) {
-      const [row] = await db.all<{ n: number }>(
-        sql`SELECT count(*) AS n FROM ${sql.identifier(name)} WHERE ${sql.identifier(column.name)} IN (${owner.id}, ${owner.email})`,
-      );
-      if ((row?.n ?? 0) > 0) found.push(`${name}.${column.name}`);
-    }
+  for (const { table, column } of columns) {
+    const value = onPostgres() ? sql`${sql.identifier(column)}::text` : sql.identifier(column);
+    const [row] = await queryAll<{ n: number | string }>(
+      db,
+      sql`SELECT count(*) AS n FROM ${sql.identifier(table)} WHERE ${value} IN (${owner.id}, ${owner.email})`,
+    );
+    if (Number(row?.n ?? 0) > 0) found.push(`${table}.${column}`);
   }
   return found.sort();
 }
@@ -80,17 +134,18 @@ describe("account deletion", () => {
   let mail: ReturnType<typeof captureMail>;
   let cleanup: () => void;
   /** What the beforeDelete hook does in the current test. */
-  let hook: (user: { id: string }) => BeforeDeleteResult = () => undefined;
+  let hook: (user: { id: string }, q: Database) => BeforeDeleteResult = () => undefined;
 
   beforeAll(async () => {
     ({ auth, db, mail, cleanup } = await createLifecycleAuth({
-      accountDeletion: { beforeDelete: ({ user }) => hook(user) },
+      accountDeletion: { beforeDelete: ({ user, db: q }) => hook(user, q as Database) },
     }));
     await createConsumerTables(db);
   });
   afterAll(() => cleanup());
 
-  const clearLedger = (user: { id: string }) => [db.delete(ledger).where(eq(ledger.userId, user.id))];
+  // The hook's queries are built on the database it is given (on PostgreSQL, the deletion's transaction).
+  const clearLedger = (user: { id: string }, q: Database) => [q.delete(ledger).where(eq(ledger.userId, user.id))];
 
   it("deleteAccount removes the user and every row that refers to them, with the app's data, in one go", async () => {
     const { userId: id, browser: laptop } = await signedIn(auth, "gone@example.com");
@@ -107,7 +162,8 @@ describe("account deletion", () => {
     expect(result).toEqual({ userId: id });
 
     expect(await traces(db, owner)).toEqual([]);
-    expect(await db.all(sql`PRAGMA foreign_key_check`)).toEqual([]);
+    // PostgreSQL checks every foreign key at each statement; SQLite is asked.
+    if (!onPostgres()) expect(await db.all(sql`PRAGMA foreign_key_check`)).toEqual([]);
     expect(laptop.sessionToken).toBeUndefined(); // the action cleared the cookie
     expect(await phone.session()).toBeNull();
     expect(await traces(db, { id: other.userId, email: "stays@example.com" })).toEqual(
@@ -121,9 +177,9 @@ describe("account deletion", () => {
     const owner = { id, email: "atomic@example.com" };
     await populate(db, owner);
     // Clears the notes but forgets the ledger: deleting the user then breaks ledger's foreign key.
-    hook = (user) => [db.delete(notes).where(eq(notes.userId, user.id))];
+    hook = (user, q) => [q.delete(notes).where(eq(notes.userId, user.id))];
     const error = await rejection(action(browser, () => auth.deleteAccount({ password: PASSWORD })));
-    expect(String(error.cause ?? error)).toMatch(/FOREIGN KEY/);
+    expect(String(error.cause ?? error)).toMatch(/FOREIGN KEY|violates foreign key constraint/);
     expect(await traces(db, owner)).toEqual(ALL_TRACES.filter((t) => t !== "verification_tokens.user_id"));
     expect(await browser.session()).not.toBeNull();
   });

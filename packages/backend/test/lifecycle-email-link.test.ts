@@ -4,8 +4,9 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Auth } from "../src/auth/index.js";
-import { type Database, sessions, users, verificationTokens } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import { Browser, errorCodeOf, ORIGIN, PASSWORD, register } from "./auth-helpers.js";
+import { sessions, users, verificationTokens } from "./engines/tables.js";
 import {
   action,
   type captureMail,

@@ -4,8 +4,9 @@ import { eq } from "drizzle-orm";
 import { redirect, unstable_rethrow } from "next/navigation";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Auth, getSignInError, isTetrastackError, type ValidationError } from "../src/auth/index.js";
-import { type Database, sessions, users } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import { Browser, errorCodeOf, ORIGIN, PASSWORD, register } from "./auth-helpers.js";
+import { sessions, users } from "./engines/tables.js";
 import {
   action,
   type captureMail,

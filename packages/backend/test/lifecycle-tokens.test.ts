@@ -4,9 +4,10 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Auth } from "../src/auth/index.js";
-import { createDatabase, type Database, users, verificationTokens } from "../src/database/index.js";
+import { createDatabase, type Database } from "../src/database/index.js";
 import { Browser, createTestAuth, ORIGIN, PASSWORD, register } from "./auth-helpers.js";
-import { createTestDatabase } from "./helpers.js";
+import { users, verificationTokens } from "./engines/tables.js";
+import { createTestDatabase, openSecondClient } from "./helpers.js";
 import { action, captureMail, createLifecycleAuth, rejection, signedIn, signIn } from "./lifecycle-helpers.js";
 
 // The one token mechanism under every flow, on a real libSQL file database with the real flows.
@@ -179,12 +180,12 @@ describe("one-time link tokens", () => {
 
   it("lets exactly one win across two app instances on two connections to the same file", async () => {
     const file = await createTestDatabase();
-    const second = createDatabase({ url: file.url });
+    const second = await openSecondClient({ db: file.db, url: file.url });
     const mailbox = captureMail();
     const options = { sendEmail: mailbox.sendEmail, baseURL: ORIGIN };
     try {
       const one = await createTestAuth(options, { db: file.db });
-      const two = await createTestAuth(options, { db: second });
+      const two = await createTestAuth(options, { db: second.db });
       await register(one.auth, "two-apps@example.com");
       await one.auth.requestPasswordReset("two-apps@example.com");
       const token = mailbox.token("two-apps@example.com");
@@ -197,7 +198,7 @@ describe("one-time link tokens", () => {
         "TOKEN_INVALID",
       );
     } finally {
-      second.$client.close();
+      second.close();
       file.cleanup();
     }
   });

@@ -3,7 +3,7 @@ import "./auth-next-request.js";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Auth, createAuth, parsePasswordHash, verifyPassword } from "../src/auth/index.js";
-import { accounts, type Database, users } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import {
   Browser,
   createTestAuth,
@@ -13,6 +13,7 @@ import {
   register,
   TEST_SECRET,
 } from "./auth-helpers.js";
+import { accounts, users } from "./engines/tables.js";
 import { createTestDatabase } from "./helpers.js";
 import {
   action,

@@ -3,8 +3,9 @@ import "./auth-next-request.js";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Auth } from "../src/auth/index.js";
-import { type Database, users } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import { Browser, createTestAuth, errorCodeOf, PASSWORD, register } from "./auth-helpers.js";
+import { users } from "./engines/tables.js";
 import { createTestDatabase } from "./helpers.js";
 import { action, type captureMail, createLifecycleAuth, nextIP } from "./lifecycle-helpers.js";
 

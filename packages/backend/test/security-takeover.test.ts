@@ -3,8 +3,9 @@ import "./auth-next-request.js";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Auth } from "../src/auth/index.js";
-import { accounts, authenticators, type Database, users, verificationTokens } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import { Browser, errorCodeOf, register } from "./auth-helpers.js";
+import { accounts, authenticators, users, verificationTokens } from "./engines/tables.js";
 import { seedAuthenticatorAndUpload } from "./helpers.js";
 import {
   action,

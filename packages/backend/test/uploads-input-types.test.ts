@@ -4,8 +4,9 @@
  */
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, users } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import { createUploads, isTetrastackError, r2CorsRule, type Uploads } from "../src/uploads/index.js";
+import { users } from "./engines/tables.js";
 import { createTestDatabase } from "./helpers.js";
 import { S3RVER_CREDENTIALS } from "./s3-server.js";
 

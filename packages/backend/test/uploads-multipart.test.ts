@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { count } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, uploads as uploadsTable, users } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import {
   createUploads,
   isTetrastackError,
@@ -10,6 +10,7 @@ import {
   type UploadErrorCode,
   type Uploads,
 } from "../src/uploads/index.js";
+import { uploads as uploadsTable, users } from "./engines/tables.js";
 import { createTestDatabase, rejectsWithCode } from "./helpers.js";
 import { S3RVER_CREDENTIALS, startS3Server, type TestS3Server } from "./s3-server.js";
 

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { count, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, rateLimits, uploads as uploadsTable, users } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import {
   createUploads,
   type PresignedPart,
@@ -17,6 +17,7 @@ import {
   type Uploads,
   type UploadsOptions,
 } from "../src/uploads/index.js";
+import { rateLimits, uploads as uploadsTable, users } from "./engines/tables.js";
 import { createTestDatabase, rejectsWithCode } from "./helpers.js";
 import { S3RVER_CREDENTIALS, startS3Proxy, startS3Server, type TestS3Proxy, type TestS3Server } from "./s3-server.js";
 

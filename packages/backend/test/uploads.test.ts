@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type Database, uploads as uploadsTable, users } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import {
   ConfigError,
   createUploads,
@@ -12,6 +12,7 @@ import {
   ValidationError,
 } from "../src/uploads/index.js";
 import { uuidv7 } from "../src/utils/index.js";
+import { uploads as uploadsTable, users } from "./engines/tables.js";
 import { createTestDatabase, rejectsWithCode } from "./helpers.js";
 import { S3RVER_CREDENTIALS, startS3Server, type TestS3Server } from "./s3-server.js";
 

@@ -18,6 +18,7 @@ import { detectPlatform } from "./limits/client-ip.js";
 import { createNextBinding } from "./next/request.js";
 import { type AuthOptions, type AuthSettings, authOptionsSchema, checkMailSettings } from "./options.js";
 import { createTokenResolver } from "./session/resolve.js";
+import type { AuthDatabase } from "./tables.js";
 
 /**
  * What `createAuth` returns: NextAuth's own result plus the server helpers and the account flows,
@@ -48,9 +49,9 @@ const CLIENT_IP_WARNING =
  *   providers: [Google],
  * })
  */
-export function createAuth(options: AuthOptions): Auth {
+export function createAuth<TDatabase extends AuthDatabase>(options: AuthOptions<TDatabase>): Auth {
   // 1. Options, validated once.
-  const settings = parseOptions(authOptionsSchema, withEnv(options), "createAuth");
+  const settings = parseOptions(authOptionsSchema, withEnv(options as unknown as AuthOptions), "createAuth");
   checkMailSettings(settings, "createAuth");
   const warn = logger(settings);
   if (

@@ -25,10 +25,13 @@ import type { AuthDatabase, AuthTables, PostgresAuthTables } from "./tables.js";
 // and in the schema below. A feature owns its option interface and schema fragment; this file
 // only lists them.
 
-/** Options of `createAuth`: the shared ones plus the database and the security settings. */
-export interface AuthOptions extends AuthConfigOptions {
+/**
+ * Options of `createAuth`: the shared ones plus the database and the security settings.
+ * `TDatabase` is the type of `db`, inferred, for the hooks that are given it.
+ */
+export interface AuthOptions<TDatabase extends AuthDatabase = AuthDatabase> extends AuthConfigOptions {
   /** The database, e.g. `createDatabase({ url: process.env.DATABASE_URL })`. */
-  db: AuthDatabase;
+  db: TDatabase;
   /**
    * Your extended tables, if any: `sqliteTable`s on libSQL, `pgTable`s on PostgreSQL (the
    * database's dialect, checked).
@@ -73,7 +76,7 @@ export interface AuthOptions extends AuthConfigOptions {
   /** Email change. */
   emailChange?: EmailChangeOptions;
   /** Account deletion. */
-  accountDeletion?: AccountDeletionOptions;
+  accountDeletion?: AccountDeletionOptions<TDatabase>;
   /** Sign-in by email link. */
   emailSignIn?: EmailSignInOptions;
 }

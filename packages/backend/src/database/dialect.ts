@@ -59,7 +59,15 @@ export interface Dialect {
    * type a parameter is (PostgreSQL would take a lone parameter in a CASE for text).
    */
   timestamp(value: Date, column: Column): SQL;
+  /**
+   * Whether `value` can be an id of the package's tables (`users.id`, `sessions.id`, …): any text
+   * on libSQL, only a UUID on PostgreSQL, whose `uuid` columns refuse anything else with an error
+   * (22P02) where SQLite would find no row. A value that cannot be an id matches no row.
+   */
+  canBeId(value: string): boolean;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const ENTITY_KIND = Symbol.for("drizzle:entityKind");
 
@@ -107,6 +115,9 @@ const sqlite: Dialect = {
   timestamp(value, column) {
     return sql`${sql.param(value, column)}`;
   },
+  canBeId() {
+    return true;
+  },
 };
 
 const postgres: Dialect = {
@@ -148,6 +159,9 @@ const postgres: Dialect = {
   },
   timestamp(value, column) {
     return sql`${sql.param(value, column)}::timestamptz`;
+  },
+  canBeId(value) {
+    return UUID.test(value);
   },
 };
 

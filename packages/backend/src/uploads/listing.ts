@@ -17,6 +17,7 @@ export function listing(ctx: UploadsContext): Pick<Uploads, "listUploads"> {
       const { ownerId: owner, options: input } = parseInput(listSchema, { ownerId, options }, "listUploads");
       const statuses = typeof input.status === "string" ? [input.status] : input.status;
       const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
+      if (after && !ctx.records.canBeId(after.id)) throw notACursor();
       // One row more than the page: whether it exists says whether there is a next page.
       const rows = await ctx.records.page(owner, statuses, after, input.limit + 1);
       const page = rows.slice(0, input.limit);
@@ -44,10 +45,12 @@ function decodeCursor(cursor: string): PagePosition {
     decoded = undefined;
   }
   const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) {
-    throw new ValidationError("listUploads: cursor: not a cursor from listUploads", {
-      issues: [{ path: "cursor", message: "not a cursor from listUploads" }],
-    });
-  }
+  if (!parsed.success) throw notACursor();
   return { createdAt: new Date(parsed.data[0]), id: parsed.data[1] };
+}
+
+function notACursor(): ValidationError {
+  return new ValidationError("listUploads: cursor: not a cursor from listUploads", {
+    issues: [{ path: "cursor", message: "not a cursor from listUploads" }],
+  });
 }

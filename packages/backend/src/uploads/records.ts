@@ -47,6 +47,8 @@ export interface UploadRecords {
   markUploaded(row: UploadRow, etag: string | null): Promise<UploadRow | undefined>;
   /** Marks the record deleted if it is still pending; false if another call settled it first. */
   deleteIfPending(row: UploadRow): Promise<boolean>;
+  /** Whether `value` can be an id of the table (a UUID on PostgreSQL, any text on libSQL). */
+  canBeId(value: string): boolean;
   /** One owner's rows in these statuses, newest first, from after `after`, at most `limit`. */
   page(ownerId: string, statuses: UploadStatus[], after: PagePosition | undefined, limit: number): Promise<UploadRow[]>;
 }
@@ -60,7 +62,10 @@ export function createRecords(
   // Typed as the libSQL table: the PostgreSQL twin has the same property names and value types
   // (database/postgres/tables.ts), and the queries below are the same on both dialects.
   const db = database as QueryDatabase;
-  const table = (given ?? (dialectOf(db).name === "postgres" ? postgresUploads : uploads)) as typeof uploads;
+  const dialect = dialectOf(db);
+  const table = (given ?? (dialect.name === "postgres" ? postgresUploads : uploads)) as typeof uploads;
+  const noSuchUser = (cause?: unknown): ValidationError =>
+    new ValidationError("ownerId: no such user", { cause, issues: [{ path: "ownerId", message: "no such user" }] });
   const records: UploadRecords = {
     toRecord(row) {
       return {
@@ -81,6 +86,7 @@ export function createRecords(
     },
 
     async insertPending(input, policy, key) {
+      if (!dialect.canBeId(input.ownerId)) throw noSuchUser();
       try {
         const [row] = await db
           .insert(table)
@@ -98,12 +104,7 @@ export function createRecords(
         return row;
       } catch (error) {
         // The owner is the uploads table's one foreign key.
-        if (classifyConstraintError(error)?.kind === "foreign-key") {
-          throw new ValidationError("ownerId: no such user", {
-            cause: error,
-            issues: [{ path: "ownerId", message: "no such user" }],
-          });
-        }
+        if (classifyConstraintError(error)?.kind === "foreign-key") throw noSuchUser(error);
         throw error;
       }
     },
@@ -175,7 +176,10 @@ export function createRecords(
       return marked !== undefined;
     },
 
+    canBeId: (value) => dialect.canBeId(value),
+
     async page(ownerId, statuses, after, limit) {
+      if (!dialect.canBeId(ownerId)) return [];
       return await db
         .select()
         .from(table)

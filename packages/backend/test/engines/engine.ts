@@ -1,6 +1,6 @@
 /**
  * Which database engine the suites run on, chosen per vitest project by `TEST_ENGINE` (see
- * `test/engines/projects.ts`), and the servers an engine needs, one per test process.
+ * `vitest.config.ts`), and the servers an engine needs, one per test process.
  */
 import { type LibsqlHttpServer, startLibsqlHttpServer } from "./libsql-http-server.js";
 
@@ -10,12 +10,19 @@ import { type LibsqlHttpServer, startLibsqlHttpServer } from "./libsql-http-serv
  * - `libsql-http`: the same file behind the Hrana-over-HTTP test stand-in (`http://` URL through
  *   `@libsql/client`'s HTTP client), see `libsql-http-server.ts`: a stand-in, not sqld.
  *
- * The PostgreSQL engines (`pglite`, `postgres`) are to be added here, in `createTestDatabase()`
- * (test/helpers.ts) and as projects in `test/engines/projects.ts`.
+ * - `pglite`: PostgreSQL in process (PGlite), one instance per test file, see `pglite.ts`;
+ * - `postgres`: a real PostgreSQL 15 server over TCP, one per test run started by
+ *   `postgres-global-setup.ts`, a fresh database per `createTestDatabase()`.
  */
-export const TEST_ENGINES = ["file", "libsql-http"] as const;
+export const TEST_ENGINES = ["file", "libsql-http", "pglite", "postgres"] as const;
 
 export type TestEngine = (typeof TEST_ENGINES)[number];
+
+/** Whether this test process runs on a PostgreSQL engine. */
+export function onPostgres(): boolean {
+  const engine = testEngine();
+  return engine === "pglite" || engine === "postgres";
+}
 
 /** The engine of this test process: `process.env.TEST_ENGINE`, `file` when unset. */
 export function testEngine(): TestEngine {

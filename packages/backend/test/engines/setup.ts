@@ -1,6 +1,7 @@
 // Vitest setup file of every backend project (see vitest.config.ts).
 import { afterAll, beforeEach, inject } from "vitest";
 import { stopSharedServers } from "./engine.js";
+import { stopPglite } from "./pglite.js";
 
 declare module "vitest" {
   interface ProvidedContext {
@@ -34,3 +35,4 @@ beforeEach((context) => {
 // The engine servers this file started would not keep the process alive, but they hold
 // database files open.
 afterAll(stopSharedServers);
+afterAll(stopPglite);

@@ -18,21 +18,26 @@ import type { AuthUser } from "../tables.js";
 
 /**
  * Runs before an account is deleted. Return `false` to refuse (`ForbiddenError`), or Drizzle
- * queries built on `db` (deletes of your own rows, say) to run in the same batch — one
- * transaction — as the deletion of the user: all of them happen or none. Read, call other
- * services, or throw as you need before returning.
+ * queries built on the `db` it is given (deletes of your own rows, say) to run in the same
+ * transaction as the deletion of the user: all of them happen or none. On libSQL `db` is your
+ * database (the queries join one batch); on PostgreSQL it is the deletion's transaction, so build
+ * them on it, not on your module's `db`, or they run outside. Read, call other services, or throw
+ * as you need before returning.
  */
-export type BeforeDeleteAccount = (params: {
+export type BeforeDeleteAccount<TDatabase = QueryDatabase> = (params: {
   user: AuthUser;
-  db: QueryDatabase;
+  db: TDatabase;
 }) => BeforeDeleteResult | Promise<BeforeDeleteResult>;
 
-/** What {@link BeforeDeleteAccount} returns: `false` refuses; queries join the deletion's batch. */
+/** What {@link BeforeDeleteAccount} returns: `false` refuses; queries join the deletion's transaction. */
 // biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing is the common case.
-export type BeforeDeleteResult = false | void | readonly BatchItem<"sqlite">[];
+export type BeforeDeleteResult = false | void | readonly BatchItem<"sqlite">[] | readonly BatchItem<"pg">[];
 
-/** Deleting the account: at once from a fresh session, or by a confirmation link. */
-export interface AccountDeletionOptions {
+/**
+ * Deleting the account: at once from a fresh session, or by a confirmation link. `TDatabase` is
+ * the type of `createAuth`'s `db`, which the `beforeDelete` hook is given.
+ */
+export interface AccountDeletionOptions<TDatabase = QueryDatabase> {
   /**
    * Seconds the confirmation link works.
    * @default 3600 (1 hour)
@@ -53,7 +58,7 @@ export interface AccountDeletionOptions {
    * `ON DELETE CASCADE` (every table of this package, and `userId()` columns) go anyway.
    * @default undefined
    */
-  beforeDelete?: BeforeDeleteAccount;
+  beforeDelete?: BeforeDeleteAccount<TDatabase>;
 }
 
 /** @internal Validation of {@link AccountDeletionOptions}. */

@@ -192,6 +192,7 @@ export function createSessionStore(
       return withToken(row, data.sessionToken);
     },
     async list(userId) {
+      if (!dialect.canBeId(userId)) return [];
       const rows = await db
         .select()
         .from(sessions)
@@ -207,6 +208,7 @@ export function createSessionStore(
       }));
     },
     async revoke(userId, sessionId) {
+      if (!dialect.canBeId(userId) || !dialect.canBeId(sessionId)) return false;
       const deleted = await db
         .delete(sessions)
         .where(and(eq(sessions.userId, userId), eq(sessions.id, sessionId)))
@@ -214,9 +216,12 @@ export function createSessionStore(
       return deleted.length > 0;
     },
     async revokeOthers(userId, keepSessionId) {
-      return (await revokeStatement(db, userId, keepSessionId)).length;
+      if (!dialect.canBeId(userId)) return 0;
+      // A session id that cannot be one keeps nothing, as it matches no row.
+      return (await revokeStatement(db, userId, dialect.canBeId(keepSessionId) ? keepSessionId : null)).length;
     },
     async revokeAll(userId) {
+      if (!dialect.canBeId(userId)) return 0;
       return (await revokeStatement(db, userId, null)).length;
     },
     revokeStatement,
