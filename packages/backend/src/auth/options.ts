@@ -2,6 +2,7 @@ import * as z from "zod";
 import { env } from "../shared/env.js";
 import { ConfigError, type ErrorIssue } from "../shared/errors.js";
 import { fnSchema as fn, isFunction, tableSchema as table } from "../shared/schemas.js";
+import { type APIOptions, apiOptionsSchema } from "./api/options.js";
 import { type AccountLinkingOptions, accountLinkingOptionsSchema } from "./authjs/account-linking.js";
 import { type AuthConfigOptions, configShape } from "./config-options.js";
 import { type AccountDeletionOptions, accountDeletionOptionsSchema } from "./features/account-deletion.js";
@@ -74,6 +75,12 @@ export interface AuthOptions extends AuthConfigOptions {
   accountDeletion?: AccountDeletionOptions;
   /** Sign-in by email link. */
   emailSignIn?: EmailSignInOptions;
+  /**
+   * The JSON API for clients that are not a Server Action (`apiHandlers`): better-auth's email
+   * endpoints, cookie or bearer. Database sessions only.
+   * @default undefined (off)
+   */
+  api?: APIOptions;
 }
 
 const authOptionsShape = z.strictObject({
@@ -110,6 +117,7 @@ const authOptionsShape = z.strictObject({
   emailChange: emailChangeOptionsSchema,
   accountDeletion: accountDeletionOptionsSchema,
   emailSignIn: emailSignInOptionsSchema,
+  api: apiOptionsSchema,
 });
 
 /**
