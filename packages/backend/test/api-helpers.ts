@@ -46,6 +46,8 @@ export async function startAPIServer(auth: Auth): Promise<APIServer> {
     for (const [name, value] of response.headers) if (name !== "set-cookie") outgoing.setHeader(name, value);
     const cookies = response.headers.getSetCookie();
     if (cookies.length > 0) outgoing.setHeader("set-cookie", cookies);
+    // A body refused before it was read (413) leaves the socket mid-request: not reusable.
+    if (hasBody && !incoming.complete) outgoing.setHeader("connection", "close");
     outgoing.end(Buffer.from(await response.arrayBuffer()));
   }
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));

@@ -105,7 +105,8 @@ export function createAuth(options: AuthOptions): Auth {
     ...authjs.nextAuth,
     ...entryPoints,
     ...methods,
-    apiHandlers: createAPIHandlers(ctx, settings, { methods, authjs, binding: api }, entryPoints.handlers),
+    // Auth.js's handlers are typed for NextRequest; Next hands the JSON API's handlers one too.
+    apiHandlers: createAPIHandlers(ctx, settings, { methods, authjs, binding: api }, entryPoints.handlers as never),
   };
 }
 

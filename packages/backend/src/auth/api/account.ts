@@ -2,7 +2,7 @@ import * as z from "zod";
 import { UnauthorizedError } from "../../shared/errors.js";
 import { parseInput } from "../../shared/validate.js";
 import type { APIAnswer, APIDeps, Endpoint } from "./endpoint.js";
-import { optionalURL, text } from "./endpoint.js";
+import { flag, optionalURL, passwordField, text } from "./endpoint.js";
 import { APIFailure, failureOf, type WireCode } from "./http.js";
 import { wireUser } from "./shapes.js";
 
@@ -12,21 +12,20 @@ import { wireUser } from "./shapes.js";
 // to change the email or delete the account, to verify an address from a browser that is not
 // signed in), the body takes it and the flow's error says so.
 
-const password = z.string({ error: "must be a string" });
 const token = text(512).min(1, { error: "is required" });
 
 const emailBody = z.object({ email: text(400), callbackURL: optionalURL });
-const verifyBody = z.object({ token, password: password.optional() });
+const verifyBody = z.object({ token, password: passwordField.optional() });
 const resetRequestBody = z.object({ email: text(400), redirectTo: optionalURL });
-const resetBody = z.object({ newPassword: password, token: token.optional() });
+const resetBody = z.object({ newPassword: passwordField, token: token.optional() });
 const changePasswordBody = z.object({
-  newPassword: password,
-  currentPassword: password,
-  revokeOtherSessions: z.boolean({ error: "must be a boolean" }).optional(),
+  newPassword: passwordField,
+  currentPassword: passwordField,
+  revokeOtherSessions: flag.optional(),
 });
-const changeEmailBody = z.object({ newEmail: text(400), callbackURL: optionalURL, password: password.optional() });
+const changeEmailBody = z.object({ newEmail: text(400), callbackURL: optionalURL, password: passwordField.optional() });
 const tokenBody = z.object({ token });
-const deleteBody = z.object({ password: password.optional(), token: token.optional(), callbackURL: optionalURL });
+const deleteBody = z.object({ password: passwordField.optional(), token: token.optional(), callbackURL: optionalURL });
 
 const mailOff = (code: string, message: string): Partial<Record<"MAIL_NOT_CONFIGURED", WireCode>> => ({
   MAIL_NOT_CONFIGURED: { code, status: 400, message },

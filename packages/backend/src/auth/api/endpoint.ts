@@ -54,8 +54,18 @@ export interface APIDeps {
   noSignInAfterSignUp: boolean;
 }
 
-/** @internal A string field of a body, with zod's message in the package's words. */
-export const text = (max = 4096) => z.string({ error: "must be a string" }).max(max, { error: "is too long" });
+/** @internal The message of a field that is missing or of the wrong type. */
+const typeError = (type: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? "is required" : `must be a ${type}`;
+
+/** @internal A string field of a body, with zod's messages in the package's words. */
+export const text = (max = 4096) => z.string({ error: typeError("string") }).max(max, { error: "is too long" });
+
+/** @internal A password field: its length is the policy's to judge (the body is bounded anyway). */
+export const passwordField = z.string({ error: typeError("string") });
+
+/** @internal A boolean field. */
+export const flag = z.boolean({ error: typeError("boolean") });
 
 /** @internal An optional URL field (`callbackURL`, `redirectTo`). */
 export const optionalURL = text(2048).optional();

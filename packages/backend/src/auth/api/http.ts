@@ -52,7 +52,12 @@ export interface ErrorBody {
 /** What a validation issue is in better-auth's words, when it has one. */
 function validationCode(issues: readonly { path: string; message: string }[]): WireCode {
   const [first] = issues;
-  if (first && /(^|\.)(newEmail|email)$/.test(first.path)) {
+  // A missing field or one of the wrong type is a validation error (as better-auth's body schema
+  // says it); a string that is there but wrong has better-auth's word.
+  if (!first || /^(is required|must be a (string|boolean))$/.test(first.message)) {
+    return { code: "VALIDATION_ERROR", status: 400 };
+  }
+  if (/(^|\.)(newEmail|email)$/.test(first.path)) {
     return { code: "INVALID_EMAIL", status: 400, message: "Invalid email" };
   }
   if (first && /(^|\.)(newPassword|password)$/.test(first.path)) {

@@ -98,7 +98,7 @@ export function createOriginPolicy(options: {
       }
       return headers;
     },
-    preflight(request) {
+    preflight(request): { status: number; headers: Record<string, string> } {
       const origin = request.headers.get("origin");
       if (!origin) return { status: 204, headers: { allow: METHODS } };
       if (originOf(origin) !== origin || !isTrusted(origin, request))

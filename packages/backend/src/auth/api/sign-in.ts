@@ -7,7 +7,7 @@ import { storableIP } from "../request/scope.js";
 import { generateSessionToken } from "../session/token.js";
 import type { AuthUser } from "../tables.js";
 import type { APIDeps, Endpoint } from "./endpoint.js";
-import { optionalURL, text } from "./endpoint.js";
+import { flag, optionalURL, passwordField, text } from "./endpoint.js";
 import { APIFailure } from "./http.js";
 import { type WireUser, wireUser } from "./shapes.js";
 
@@ -17,20 +17,19 @@ import { type WireUser, wireUser } from "./shapes.js";
 // session store (only the token's hash stored), exactly as a credentials sign-in through Auth.js
 // leaves it; the token goes back as the session cookie and in `set-auth-token`.
 
-const password = z.string({ error: "must be a string" });
 const signUpBody = z.object({
   name: text(400),
   email: text(400),
-  password,
+  password: passwordField,
   image: text(2048).optional(),
   callbackURL: optionalURL,
-  rememberMe: z.boolean({ error: "must be a boolean" }).optional(),
+  rememberMe: flag.optional(),
 });
 const signInBody = z.object({
   email: text(400),
-  password,
+  password: passwordField,
   callbackURL: optionalURL,
-  rememberMe: z.boolean({ error: "must be a boolean" }).optional(),
+  rememberMe: flag.optional(),
 });
 
 /** @internal `POST /sign-up/email`, `POST /sign-in/email`, `POST /sign-out`. */
