@@ -69,4 +69,21 @@ describe("a JSON API session in the Next.js app", () => {
     expect(written?.options.expires).toBeUndefined();
     expect(written?.options.maxAge).toBeUndefined();
   });
+
+  it("keeps a rememberMe: false cookie without an expiry through Auth.js's own /api/auth/session too", async () => {
+    const remembered = await apiSignIn(true);
+    const transient = await apiSignIn(false);
+    const session = async (jar: Map<string, ScopeCookie>) => {
+      const cookie = [...jar].map(([name, { value }]) => `${name}=${value}`).join("; ");
+      const response = await auth.handlers.GET(
+        new Request("http://localhost:3000/api/auth/session", { headers: { cookie } }) as never,
+      );
+      expect(((await response.json()) as { user?: { email?: string } }).user?.email).toBe("next@example.com");
+      return response.headers.getSetCookie().find((c) => c.startsWith("authjs.session-token="));
+    };
+    expect(await session(remembered)).toMatch(/Expires=/i);
+    const rewritten = await session(transient);
+    expect(rewritten).toMatch(/^authjs\.session-token=[A-Za-z0-9_-]{43};/);
+    expect(rewritten).not.toMatch(/Expires=|Max-Age=/i);
+  });
 });

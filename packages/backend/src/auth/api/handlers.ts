@@ -70,17 +70,17 @@ export function createAPIHandlers(
   const paths = new Set(Object.keys(endpoints).map((key) => key.slice(key.indexOf(" ") + 1)));
   let warned = false;
 
-  /** The endpoint's path (after `basePath`), when the request is for one. */
-  function pathOf(request: Request): string | null {
-    let pathname: string;
+  /** The endpoint's path (after `basePath`) and the parsed URL, when the request is for one. */
+  function routeOf(request: Request): { path: string; url: URL } | null {
+    let url: URL;
     try {
-      pathname = new URL(request.url).pathname;
+      url = new URL(request.url);
     } catch {
       return null;
     }
-    if (!pathname.startsWith(`${basePath}/`)) return null;
-    const path = pathname.slice(basePath.length).replace(/\/+$/, "");
-    return paths.has(path) ? path : null;
+    if (!url.pathname.startsWith(`${basePath}/`)) return null;
+    const path = url.pathname.slice(basePath.length).replace(/\/+$/, "");
+    return paths.has(path) ? { path, url } : null;
   }
 
   function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -90,7 +90,7 @@ export function createAPIHandlers(
     });
   }
 
-  async function serve(request: Request, endpoint: Endpoint): Promise<Response> {
+  async function serve(request: Request, url: URL, endpoint: Endpoint): Promise<Response> {
     const secure = isSecureRequest(request);
     const bearer = bearerToken(request);
     const cookie = readCookie(request.headers.get("cookie"), sessionCookieName(secure, ctx.settings));
@@ -108,12 +108,10 @@ export function createAPIHandlers(
       try {
         if (request.method === "POST") origins.checkStateChanging(request, state);
         const body = request.method === "POST" ? await readJSONBody(request) : {};
-        const query = new URL(request.url).searchParams;
-        return answer(await endpoint.run({ request, state, meta, body, query }));
+        return answer(await endpoint.run({ request, state, meta, body, query: url.searchParams }));
       } catch (error) {
         const failure = failureOf(error, endpoint.codes);
-        if (failure.unexpected)
-          ctx.logger.warn(`JSON API: ${request.method} ${new URL(request.url).pathname} failed`, error);
+        if (failure.unexpected) ctx.logger.warn(`JSON API: ${request.method} ${url.pathname} failed`, error);
         return json(failure.status, failure.body, failure.headers);
       }
     });
@@ -133,8 +131,9 @@ export function createAPIHandlers(
 
   function handle(method: "GET" | "POST", fallback: RouteHandler): RouteHandler {
     return async (request) => {
-      const path = pathOf(request);
-      if (path === null) return fallback(request);
+      const route = routeOf(request);
+      if (!route) return fallback(request);
+      const { path, url } = route;
       if (!settings.api) {
         if (!warned) {
           warned = true;
@@ -148,7 +147,7 @@ export function createAPIHandlers(
         const failure = failureOf(new APIFailure(405, "METHOD_NOT_ALLOWED", "Method not allowed"));
         return json(failure.status, failure.body, { allow: [...allowed, "OPTIONS"].join(", ") });
       }
-      return serve(request, endpoint);
+      return serve(request, url, endpoint);
     };
   }
 
@@ -156,7 +155,7 @@ export function createAPIHandlers(
     GET: handle("GET", authjs.GET),
     POST: handle("POST", authjs.POST),
     async OPTIONS(request) {
-      if (!settings.api || pathOf(request) === null) return new Response(null, { status: 404 });
+      if (!settings.api || !routeOf(request)) return new Response(null, { status: 404 });
       const { status, headers } = origins.preflight(request);
       return new Response(null, { status, headers });
     },
