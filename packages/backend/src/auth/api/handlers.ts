@@ -155,7 +155,9 @@ export function createAPIHandlers(
     GET: handle("GET", authjs.GET),
     POST: handle("POST", authjs.POST),
     async OPTIONS(request) {
-      if (!settings.api || !routeOf(request)) return new Response(null, { status: 404 });
+      // Not the API's: what Next answers for a route without its own OPTIONS.
+      if (!settings.api || !routeOf(request))
+        return new Response(null, { status: 204, headers: { allow: "GET, POST, OPTIONS" } });
       const { status, headers } = origins.preflight(request);
       return new Response(null, { status, headers });
     },
