@@ -4,4 +4,4 @@ import { backendProjects } from "./packages/backend/vitest.config";
 // vitest.config.ts imports this list as its `projects`. The package has one project per database
 // engine (see packages/backend/vitest.config.ts); vitest does not nest projects, so they are
 // listed here rather than through the package's config file.
-export default [...backendProjects("packages/backend"), "examples/app"];
+export default [...backendProjects("packages/backend"), "examples/app", "examples/mobile-api"];

@@ -36,6 +36,8 @@ export const S = {
   fromRequest: "tetrastack getSessionFromRequest(request)",
   auth: "tetrastack auth() (Server Component, through Auth.js)",
   handler: "tetrastack GET /api/auth/session (route handler)",
+  apiCookie: "tetrastack GET /api/auth/get-session (JSON API handler, cookie)",
+  apiBearer: "tetrastack GET /api/auth/get-session (JSON API handler, bearer)",
   plainDbAuth: "Auth.js database auth() (Server Component)",
   plainDbHandler: "Auth.js database GET /api/auth/session",
   plainJwtAuth: "Auth.js JWT auth() (Server Component)",
@@ -59,7 +61,7 @@ const USER_JSON =
 export async function sessionResolution(context: BenchContext): Promise<Section> {
   const { db, url } = context;
   // --- This package: a registered user signs in through the real handlers (csrf + callback).
-  const tetra = tetrastack(db, { password: { scrypt: CHEAP_SCRYPT } });
+  const tetra = tetrastack(db, { password: { scrypt: CHEAP_SCRYPT }, api: {} });
   await tetra.registerUser({ email: "session@bench.test", password: PASSWORD, name: "Session User" }, { ip: null });
   const browser = new Browser(tetra.handlers);
   await browser.signIn("session@bench.test", PASSWORD);
@@ -139,6 +141,21 @@ export async function sessionResolution(context: BenchContext): Promise<Section>
     {
       name: S.handler,
       op: async () => (await tetra.handlers.GET(get("/api/auth/session", `${COOKIE}=${token}`) as never)).json(),
+    },
+    {
+      name: S.apiCookie,
+      op: async () => (await tetra.apiHandlers.GET(get("/api/auth/get-session", `${COOKIE}=${token}`))).json(),
+    },
+    {
+      name: S.apiBearer,
+      op: async () =>
+        (
+          await tetra.apiHandlers.GET(
+            new Request(`${ORIGIN}/api/auth/get-session`, {
+              headers: { authorization: `Bearer ${token}`, "x-forwarded-for": "198.51.100.23" },
+            }),
+          )
+        ).json(),
     },
     { name: S.plainDbAuth, op: () => asComponent(plainScope, () => plainDatabaseAuth.auth.auth()) },
     {
@@ -237,6 +254,21 @@ export async function sessionResolution(context: BenchContext): Promise<Section>
       unit: "×",
       stats: handlerVsPlain,
       target: target("≥ 1.0×", handlerVsPlain.median, { atLeast: 1 }),
+    },
+    {
+      name: "JSON API get-session (cookie) ÷ getSessionFromRequest()",
+      unit: "×",
+      stats: ratio(series(S.apiCookie), series(S.fromRequest)),
+    },
+    {
+      name: "JSON API get-session (bearer) ÷ getSessionFromRequest()",
+      unit: "×",
+      stats: ratio(series(S.apiBearer), series(S.fromRequest)),
+    },
+    {
+      name: "JSON API get-session (cookie) ÷ better-auth GET /api/auth/get-session",
+      unit: "×",
+      stats: ratio(series(S.apiCookie), series(S.baHandler)),
     },
     {
       name: "getSession() ÷ Auth.js database /api/auth/session",

@@ -154,6 +154,24 @@ describe("import rules (ARCHITECTURE.md)", () => {
     expect(graph.get("src/database/client.ts")).toEqual(expect.arrayContaining(["@libsql/client"]));
   });
 
+  it("keeps the JSON API a layer on top: only the composition imports auth/api/, which imports no feature or framework", () => {
+    const composition = ["src/auth/create-auth.ts", "src/auth/options.ts"];
+    expect(
+      violations((file, target) => {
+        const fromAPI = file.startsWith("src/auth/api/");
+        if (target.startsWith("src/auth/api/") && !fromAPI && !composition.includes(file)) {
+          return "only the composition (create-auth.ts, options.ts) imports auth/api/";
+        }
+        // The endpoints call the flows as createAuth returns them (handed in), never a feature module.
+        if (fromAPI && (target.startsWith("src/auth/features/") || target.startsWith("src/auth/authjs/"))) {
+          return "auth/api/ reaches features and Auth.js only through what create-auth.ts hands it";
+        }
+        return null;
+      }),
+    ).toEqual([]);
+    expect([...graph.keys()]).toEqual(expect.arrayContaining(["src/auth/api/handlers.ts", "src/auth/api/binding.ts"]));
+  });
+
   it("keeps auth features apart: no feature imports another, the factory or the composed options", () => {
     const composition = ["src/auth/create-auth.ts", "src/auth/options.ts"];
     expect(

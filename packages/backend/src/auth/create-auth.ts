@@ -1,5 +1,8 @@
 import { env } from "../shared/env.js";
 import { parseOptions } from "../shared/validate.js";
+import { createAPIBinding } from "./api/binding.js";
+import { type APIHandlers, createAPIHandlers } from "./api/handlers.js";
+import { checkAPISettings } from "./api/options.js";
 import { createAuthJs } from "./authjs/config.js";
 import { wrapEntryPoints } from "./authjs/handlers.js";
 import { jwtSessions } from "./authjs/jwt-session.js";
@@ -33,7 +36,14 @@ export interface Auth
     PasswordChangeMethods,
     EmailChangeMethods,
     AccountDeletionMethods,
-    EmailSignInMethods {}
+    EmailSignInMethods {
+  /**
+   * Route handlers for `app/api/auth/[...nextauth]/route.ts` that serve the JSON API (better-auth's
+   * email endpoints, with the `api` option) and hand every other path to `handlers`:
+   * `export const { GET, POST, OPTIONS } = apiHandlers`. Without `api`, its paths answer 404.
+   */
+  apiHandlers: APIHandlers;
+}
 
 const CLIENT_IP_WARNING =
   'rateLimit.clientIP is not set and the platform was not detected: every client counts as one unknown address, so per-IP limits are not effective (they share one bucket). Set rateLimit.clientIP to where the app runs: "vercel", "cloudflare", "netlify", "fly", { forwardedHops: n } behind your own proxy, or "direct".';
@@ -53,6 +63,7 @@ export function createAuth<TDatabase extends AuthDatabase>(options: AuthOptions<
   // 1. Options, validated once.
   const settings = parseOptions(authOptionsSchema, withEnv(options as unknown as AuthOptions), "createAuth");
   checkMailSettings(settings, "createAuth");
+  checkAPISettings(settings, "createAuth");
   const warn = logger(settings);
   if (
     settings.rateLimit.clientIP === undefined &&
@@ -68,18 +79,20 @@ export function createAuth<TDatabase extends AuthDatabase>(options: AuthOptions<
   const ctx = createAuthContext(settings, { warn }) as AuthContext;
   const authjs = createAuthJs(ctx, settings);
   const { maxAge, updateAge } = settings.session;
+  const resolveToken = createTokenResolver(ctx.sessions, { maxAge, updateAge }, authjs.toSession);
   const next = createNextBinding(
     ctx,
-    createTokenResolver(ctx.sessions, { maxAge, updateAge }, authjs.toSession),
+    resolveToken,
     settings.session.strategy === "jwt" ? jwtSessions(authjs.nextAuth, settings.secret) : null,
   );
-  ctx.caller = next.caller;
-  ctx.sessionAccess = next.sessionAccess;
+  // A JSON API request is answered from its own Request; anything else from next/headers.
+  const api = createAPIBinding(ctx, resolveToken, next);
+  ctx.caller = api.caller;
+  ctx.sessionAccess = api.sessionAccess;
 
-  // 3. The result: Auth.js's entry points, then one line per feature.
-  return {
-    ...authjs.nextAuth,
-    ...wrapEntryPoints(ctx, authjs.nextAuth, next),
+  // 3. The result: Auth.js's entry points, then one line per feature, then the JSON API over them.
+  const entryPoints = wrapEntryPoints(ctx, authjs.nextAuth, next);
+  const methods = {
     ...sessionHelpers(ctx),
     ...registration(ctx, settings.registration),
     ...emailVerification(ctx, settings.emailVerification),
@@ -88,6 +101,13 @@ export function createAuth<TDatabase extends AuthDatabase>(options: AuthOptions<
     ...emailChange(ctx, settings.emailChange),
     ...accountDeletion(ctx, settings.accountDeletion),
     ...emailSignIn(ctx, settings.emailSignIn, settings.callbacks?.signIn),
+  };
+  return {
+    ...authjs.nextAuth,
+    ...entryPoints,
+    ...methods,
+    // Auth.js's handlers are typed for NextRequest; Next hands the JSON API's handlers one too.
+    apiHandlers: createAPIHandlers(ctx, settings, { methods, authjs, binding: api }, entryPoints.handlers as never),
   };
 }
 

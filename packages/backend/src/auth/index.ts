@@ -33,6 +33,9 @@ export {
 } from "../shared/errors.js";
 /** The email normalisation used everywhere emails are stored or looked up. */
 export { normalizeEmail } from "./accounts/email.js";
+/** The JSON API: its option and its route handlers (`auth.apiHandlers`). */
+export type { APIHandlers, RouteHandler } from "./api/handlers.js";
+export type { APIOptions } from "./api/options.js";
 /** Whether an OAuth provider vouches for an address (the default of `accountLinking.isEmailVerified`). */
 /** Options, their schemas and defaults. */
 export {

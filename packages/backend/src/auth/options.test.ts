@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type * as z from "zod";
+import type { APIOptions, apiOptionsSchema } from "./api/options.js";
 import type { AccountLinkingOptions, accountLinkingOptionsSchema } from "./authjs/account-linking.js";
 import type { AuthConfigOptions, authConfigOptionsSchema, configShape } from "./config-options.js";
 import type { AccountDeletionOptions, accountDeletionOptionsSchema } from "./features/account-deletion.js";
@@ -52,6 +53,8 @@ describe("option interfaces and their schemas", () => {
     expectTypeOf<AccountDeletionOptions>().toExtend<Input<typeof accountDeletionOptionsSchema>>();
     expectTypeOf<keyof EmailSignInOptions>().toEqualTypeOf<keyof Input<typeof emailSignInOptionsSchema>>();
     expectTypeOf<EmailSignInOptions>().toExtend<Input<typeof emailSignInOptionsSchema>>();
+    expectTypeOf<keyof APIOptions>().toEqualTypeOf<keyof Input<typeof apiOptionsSchema>>();
+    expectTypeOf<APIOptions>().toExtend<Input<typeof apiOptionsSchema>>();
   });
 
   it("compose: every option of createAuth and createAuthConfig is validated, and nothing else", () => {

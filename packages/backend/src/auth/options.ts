@@ -3,6 +3,7 @@ import { databaseDialect, tableDialect } from "../database/dialect.js";
 import { env } from "../shared/env.js";
 import { ConfigError, type ErrorIssue } from "../shared/errors.js";
 import { fnSchema as fn, isFunction, tableSchema as table } from "../shared/schemas.js";
+import { type APIOptions, apiOptionsSchema } from "./api/options.js";
 import { type AccountLinkingOptions, accountLinkingOptionsSchema } from "./authjs/account-linking.js";
 import { type AuthConfigOptions, configShape } from "./config-options.js";
 import { type AccountDeletionOptions, accountDeletionOptionsSchema } from "./features/account-deletion.js";
@@ -79,6 +80,12 @@ export interface AuthOptions<TDatabase extends AuthDatabase = AuthDatabase> exte
   accountDeletion?: AccountDeletionOptions<TDatabase>;
   /** Sign-in by email link. */
   emailSignIn?: EmailSignInOptions;
+  /**
+   * The JSON API for clients that are not a Server Action (`apiHandlers`): better-auth's email
+   * endpoints, cookie or bearer. Database sessions only.
+   * @default undefined (off)
+   */
+  api?: APIOptions;
 }
 
 const authOptionsShape = z
@@ -112,6 +119,7 @@ const authOptionsShape = z
     emailChange: emailChangeOptionsSchema,
     accountDeletion: accountDeletionOptionsSchema,
     emailSignIn: emailSignInOptionsSchema,
+    api: apiOptionsSchema,
   })
   .superRefine(({ db, tables }, ctx) => {
     // A table of the other dialect would build SQL the database does not speak.

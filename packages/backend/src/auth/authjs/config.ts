@@ -4,9 +4,11 @@ import type { AuthConfigSettings } from "../config-options.js";
 import { CREDENTIALS_PROVIDER_ID } from "../constants.js";
 import type { AuthContext } from "../context.js";
 import type { EmailSignInSettings } from "../features/email-sign-in.js";
-import type { SessionAndUser } from "../session/store.js";
+import { createPasswordSignIn, type PasswordSignIn } from "../password/sign-in.js";
+import type { ResolvedSessionRow, SessionAndUser } from "../session/store.js";
 import { generateSessionToken } from "../session/token.js";
 import type { AuthSession } from "../session/types.js";
+import type { AuthUser } from "../tables.js";
 import { type AccountLinkingSettings, accountLinking, type SignInPolicy } from "./account-linking.js";
 import { createAuthAdapter } from "./adapter.js";
 import { composeCallbacks, composeEvents } from "./callbacks.js";
@@ -27,6 +29,16 @@ export interface AuthJs {
   nextAuth: NextAuthResult;
   /** The composed session callback and events, exactly as Auth.js runs them for `/session`. */
   toSession(found: SessionAndUser): Promise<AuthSession>;
+  /** The credentials provider's password check (null when `credentials: false`): for the JSON API. */
+  passwordSignIn: PasswordSignIn | null;
+  /**
+   * A password sign-in outside Auth.js's routes (the JSON API): the composed signIn callback and
+   * `events.signIn`, as Auth.js runs them for the credentials provider. `true` when allowed; what
+   * the callback answered otherwise (false, or the URL it would redirect to).
+   */
+  credentialsSignedIn(user: AuthUser): Promise<true | false | string>;
+  /** `events.signOut`, as Auth.js runs it when a database session is signed out. */
+  signedOut(session: ResolvedSessionRow): Promise<void>;
 }
 
 /**
@@ -57,9 +69,10 @@ export function createAuthJs(ctx: AuthContext, settings: AuthJsSettings): AuthJs
   const events = composeEvents(linking.events, settings.events);
 
   const providers: NextAuthConfig["providers"] = [...settings.providers];
-  if (settings.credentials) {
-    providers.unshift(credentialsProvider(ctx, { requireEmailVerification: settings.emailVerification.required }));
-  }
+  const passwordSignIn = settings.credentials
+    ? createPasswordSignIn(ctx, { requireEmailVerification: settings.emailVerification.required })
+    : null;
+  if (passwordSignIn) providers.unshift(credentialsProvider(passwordSignIn));
   if (settings.emailSignIn.enabled) {
     providers.splice(settings.credentials ? 1 : 0, 0, emailProvider(ctx, settings.emailSignIn));
   }
@@ -89,6 +102,28 @@ export function createAuthJs(ctx: AuthContext, settings: AuthJsSettings): AuthJs
         ctx.logger.warn("events.session failed", error);
       }
       return session;
+    },
+    passwordSignIn,
+    async credentialsSignedIn(user) {
+      // What Auth.js's credentials callback passes (lib/actions/callback/index.ts), the typed
+      // credentials aside: the password never leaves the check.
+      const adapterUser = user as AdapterUser;
+      const account = { providerAccountId: user.id, type: "credentials", provider: CREDENTIALS_PROVIDER_ID } as const;
+      const allowed = await callbacks.signIn?.({ user: adapterUser, account } as never);
+      if (allowed !== undefined && allowed !== true) return allowed;
+      try {
+        await events.signIn?.({ user: adapterUser, account, isNewUser: false } as never);
+      } catch (error) {
+        ctx.logger.warn("events.signIn failed", error);
+      }
+      return true;
+    },
+    async signedOut(session) {
+      try {
+        await events.signOut?.({ session } as never);
+      } catch (error) {
+        ctx.logger.warn("events.signOut failed", error);
+      }
     },
   };
 }

@@ -1,8 +1,7 @@
 import { AuthError, CredentialsSignin, type User } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { CREDENTIALS_PROVIDER_ID } from "../constants.js";
-import type { AuthContext } from "../context.js";
-import { createPasswordSignIn, type SignInErrorCode } from "../password/sign-in.js";
+import type { PasswordSignIn, SignInErrorCode } from "../password/sign-in.js";
 import { credentialFields } from "./edge-config.js";
 
 export type { SignInErrorCode } from "../password/sign-in.js";
@@ -74,8 +73,7 @@ export function getSignInError(error: unknown): SignInFailure | null {
  * sign-in, its failures thrown as {@link CredentialsSigninError} so that Auth.js redirects with
  * their code and `signIn()` in a server action rethrows them.
  */
-export function credentialsProvider(ctx: AuthContext, options: { requireEmailVerification: boolean }) {
-  const signInWithPassword = createPasswordSignIn(ctx, options);
+export function credentialsProvider(signInWithPassword: PasswordSignIn) {
   return Credentials({
     id: CREDENTIALS_PROVIDER_ID,
     name: "Email",

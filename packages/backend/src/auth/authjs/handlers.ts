@@ -8,6 +8,23 @@ import {
   sessionCookieAttributes,
   sessionCookieName,
 } from "../session/cookies.js";
+import { isTransientSession } from "../session/transient.js";
+
+/**
+ * A session cookie made to end with the browser (`rememberMe: false` in the JSON API) that
+ * Auth.js writes again as its session slides (`/session`) keeps ending with the browser: its
+ * `Expires`/`Max-Age` are dropped. Other cookies, and the session cookie's deletion, pass as set.
+ */
+function keepTransient(headers: Headers, name: string, token: string): void {
+  const cookies = headers.getSetCookie();
+  headers.delete("set-cookie");
+  for (const cookie of cookies) {
+    const rewritten = cookie.startsWith(`${name}=${token};`)
+      ? cookie.replace(/;\s*(Expires|Max-Age)=[^;]*/gi, "")
+      : cookie;
+    headers.append("set-cookie", rewritten);
+  }
+}
 
 /**
  * @internal Auth.js's entry points, each run inside the request's metadata (`request/scope.ts`):
@@ -42,9 +59,13 @@ export function wrapEntryPoints(
       };
       const response = await withRequestMeta(meta, () => handler(request));
       const cookie = knownDeviceCookie(meta, secure);
-      if (!cookie) return response;
+      const transient =
+        meta.sessionToken !== undefined &&
+        isTransientSession(meta.cookieHeader, meta.sessionToken, { secure, options: settings });
+      if (!cookie && !transient) return response;
       const marked = new Response(response.body, response);
-      marked.headers.append("set-cookie", serializeCookie(cookie.name, cookie.value, cookie.attributes));
+      if (transient) keepTransient(marked.headers, sessionCookieName(secure, settings), meta.sessionToken as string);
+      if (cookie) marked.headers.append("set-cookie", serializeCookie(cookie.name, cookie.value, cookie.attributes));
       return marked as typeof response;
     };
 

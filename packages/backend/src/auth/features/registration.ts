@@ -36,6 +36,8 @@ export interface RegisterUserInput {
   password: string;
   /** Display name, trimmed; up to 100 characters. */
   name?: string | null;
+  /** Avatar URL (http or https), up to 2048 characters. */
+  image?: string | null;
 }
 
 /** Options of one `registerUser` call. */
@@ -74,6 +76,13 @@ export function registerInputSchema(policy: { minLength: number; maxLength: numb
       .transform((name) => name || null)
       .nullish()
       .transform((name) => name ?? null),
+    image: z
+      .string({ error: "must be a string" })
+      .max(2048, { error: "must be at most 2048 characters" })
+      .transform((image) => image.trim() || null)
+      .pipe(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).nullable())
+      .nullish()
+      .transform((image) => image ?? null),
   });
 }
 
@@ -110,7 +119,7 @@ export function registration(ctx: AuthContext, settings: RegistrationSettings): 
     async registerUser(input, options) {
       assertArgument(isOptionalObject(options), "registerUser", "options", "an object");
       const raw = input instanceof FormData ? Object.fromEntries(input) : input;
-      const { email, password, name } = parseInput(schema, raw, "registerUser");
+      const { email, password, name, image } = parseInput(schema, raw, "registerUser");
       const ip = options?.ip !== undefined ? options.ip : await ctx.caller.ip();
       await ctx.limiter.enforce("register", ctx.settings.rateLimit.register, { ip, account: email });
 
@@ -118,7 +127,7 @@ export function registration(ctx: AuthContext, settings: RegistrationSettings): 
       const id = uuidv7();
       try {
         await ctx.dialect.batch(db, (q) => [
-          q.insert(tables.users).values({ id, email, name }),
+          q.insert(tables.users).values({ id, email, name, image }),
           ctx.credentials.set(q, id, passwordHash),
         ]);
       } catch (error) {

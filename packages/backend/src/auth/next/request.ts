@@ -5,6 +5,7 @@ import type { AuthCore, Caller, FlowContext, SessionAccess, SignedInContext } fr
 import { currentRequestMeta, type RequestMeta, requestMetaFrom } from "../request/scope.js";
 import { isSecureRequest, readCookie, sessionCookieAttributes, sessionCookieName } from "../session/cookies.js";
 import type { ResolvedToken } from "../session/resolve.js";
+import { isTransientSession } from "../session/transient.js";
 import type { AuthSession, CurrentSession } from "../session/types.js";
 
 // The one module of the package that reads `next/headers` (and calls `redirect`): the Next.js
@@ -86,9 +87,14 @@ export function createNextBinding(
       try {
         // Works in Server Actions and Route Handlers; Server Components cannot set cookies (as
         // with auth()), the database expiry has moved either way.
+        // A cookie that ends with the browser (`rememberMe: false`) stays one.
+        const transient = isTransientSession(request.meta.cookieHeader, token, {
+          secure: request.secure,
+          options: settings,
+        });
         jar.set(request.sessionCookie, token, {
           ...sessionCookieAttributes(settings, request.secure),
-          expires: resolved.refreshedTo,
+          ...(!transient && { expires: resolved.refreshedTo }),
         });
       } catch {}
     }

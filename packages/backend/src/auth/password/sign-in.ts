@@ -28,16 +28,19 @@ export type SignInOutcome =
   | { ok: true; user: AuthUser }
   | { ok: false; code: SignInErrorCode; retryAfter?: number; cause: TetrastackError };
 
+/** @internal Email + password sign-in, shared by Auth.js's Credentials provider and the JSON API. */
+export type PasswordSignIn = (
+  credentials: Partial<Record<string, unknown>> | undefined,
+  request: Request,
+) => Promise<SignInOutcome>;
+
 /**
  * @internal Checks an email and password for sign-in. Every path that can fail after validation
  * costs one scrypt derivation, and every failure is the same code, so neither the answer nor its
  * timing says whether the email exists. Auth.js's Credentials provider (`authjs/credentials.ts`)
- * turns a failure into its `CredentialsSignin` error.
+ * turns a failure into its `CredentialsSignin` error; the JSON API (`api/sign-in.ts`) into its answer.
  */
-export function createPasswordSignIn(
-  ctx: AuthContext,
-  options: { requireEmailVerification: boolean },
-): (credentials: Partial<Record<string, unknown>> | undefined, request: Request) => Promise<SignInOutcome> {
+export function createPasswordSignIn(ctx: AuthContext, options: { requireEmailVerification: boolean }): PasswordSignIn {
   const { db, tables, limiter } = ctx;
   const lookup = ctx.dialect.prepareFirst<{ user: AuthUser; accountId: string; passwordHash: string | null }>(
     db

@@ -23,6 +23,19 @@ export interface RequestMeta {
    * The adapter creates a user without the address when it did not.
    */
   oauthEmailVouched?: boolean | undefined;
+  /** Set while a JSON API request (`auth/api/`) is handled: the caller answers from it, not `next/headers`. */
+  api?: APIRequestState | undefined;
+}
+
+/** @internal A JSON API request being handled: what it carries, and what its response must add. */
+export interface APIRequestState {
+  request: Request;
+  /** Whether cookies are secure for it (`session/cookies.ts`: `AUTH_URL`, else its URL). */
+  secure: boolean;
+  /** The session token it carries: from `Authorization: Bearer`, else from the session cookie. */
+  token: { value: string; from: "bearer" | "cookie" } | null;
+  /** Headers for the response, `Set-Cookie` among them. */
+  response: Headers;
 }
 
 const storage = new AsyncLocalStorage<RequestMeta>();

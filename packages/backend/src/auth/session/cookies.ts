@@ -98,6 +98,7 @@ export function sessionCookieAttributes(
 /** @internal Attributes of a cookie this package sets itself. */
 export interface CookieAttributes {
   path?: string;
+  domain?: string;
   httpOnly?: boolean;
   secure?: boolean;
   sameSite?: "lax" | "strict" | "none" | boolean;
@@ -108,6 +109,7 @@ export interface CookieAttributes {
 /** @internal A `Set-Cookie` header value. */
 export function serializeCookie(name: string, value: string, options: CookieAttributes): string {
   const parts = [`${name}=${value}`, `Path=${options.path ?? "/"}`];
+  if (options.domain) parts.push(`Domain=${options.domain}`);
   if (options.maxAge !== undefined) parts.push(`Max-Age=${options.maxAge}`);
   if (options.expires) parts.push(`Expires=${options.expires.toUTCString()}`);
   if (options.httpOnly) parts.push("HttpOnly");

@@ -8,6 +8,8 @@ export interface ResolvedToken {
   signedInAt: Date;
   /** The new expiry, when this lookup slid the session forward (the cookie should follow). */
   refreshedTo?: Date | undefined;
+  /** The rows behind it (the JSON API answers with more of the user than `AuthSession` has). */
+  record: SessionAndUser;
 }
 
 /**
@@ -24,6 +26,11 @@ export function createTokenResolver(
     if (!token) return null;
     const found = await store.resolve(token, ages);
     if (!found) return null;
-    return { session: await toSession(found), signedInAt: found.session.createdAt, refreshedTo: found.refreshedTo };
+    return {
+      session: await toSession(found),
+      signedInAt: found.session.createdAt,
+      refreshedTo: found.refreshedTo,
+      record: found,
+    };
   };
 }
