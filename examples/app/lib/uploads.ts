@@ -11,9 +11,9 @@ export const ATTACHMENT_POLICY = {
 let instance: Uploads | undefined;
 
 /**
- * The uploads service, created on first use. In development `pnpm dev` points `S3_ENDPOINT` at its
- * local s3rver (with `R2_BUCKET`/`R2_ACCESS_KEY_ID`/`R2_SECRET_ACCESS_KEY` set to match); with
- * only the `R2_*` variables set, the same code talks to Cloudflare R2.
+ * The uploads service, created on first use. In development `pnpm dev` sets `R2_ENDPOINT`,
+ * `R2_BUCKET`, `R2_ACCESS_KEY_ID` and `R2_SECRET_ACCESS_KEY` to the package's local S3 server
+ * (`@tetrastack/backend/uploads/dev`); with R2's own variables set, the same code talks to R2.
  *
  * Lazy because `createUploads` validates its credentials at creation and throws `ConfigError`
  * when they are missing, which must not break `next build` (no secrets at build time).
@@ -21,7 +21,6 @@ let instance: Uploads | undefined;
 export function getUploads(): Uploads {
   instance ??= createUploads({
     db,
-    endpoint: process.env.S3_ENDPOINT || undefined,
     policies: { attachment: { ...ATTACHMENT_POLICY, contentTypes: [...ATTACHMENT_POLICY.contentTypes] } },
     // Small on purpose, so that files over 5 MiB show the multipart flow and its batches of part
     // URLs (one part per signing request here). A real app keeps the defaults: 100 MiB, 10 MiB

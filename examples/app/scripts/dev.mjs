@@ -1,18 +1,21 @@
 // `pnpm dev` for the example app: one command that brings everything up offline.
 //   1. AUTH_SECRET: generated once into .env.local (git-ignored) when none is set.
-//   2. Storage: a local s3rver (scripts/dev-s3.mjs) with the bucket and its CORS rule, unless the
-//      R2_* variables are set, in which case the same code talks to R2.
+//   2. Storage: the package's local S3 server (startDevS3 from @tetrastack/backend/uploads/dev)
+//      with the bucket and its CORS rule, unless the R2_* variables are set, in which case the
+//      same code talks to R2 (or to the R2_ENDPOINT they name).
 //   3. APP_URL (the origin of links in mails) set to the dev server's URL.
 //   4. `next dev` on 127.0.0.1 (PORT, default 3000, or the next free port); migrations run on its
 //      first start (instrumentation.ts). The URL is printed once the app answers.
-// Ctrl+C stops next dev and s3rver together.
+// Ctrl+C stops next dev and the S3 server together.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, startDevS3 } from "./dev-s3.mjs";
+import { isTetrastackError } from "@tetrastack/backend/uploads";
+import { startDevS3 } from "@tetrastack/backend/uploads/dev";
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(appDir);
@@ -28,29 +31,44 @@ if (!process.env.AUTH_SECRET && !process.env.NEXTAUTH_SECRET) {
   console.log("[dev] generated a development AUTH_SECRET in examples/app/.env.local");
 }
 
+/** Resolves `preferred` if nothing listens there on 127.0.0.1, else a free port chosen by the OS. */
+function freePort(preferred) {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", (error) => {
+      if (preferred !== 0 && error.code === "EADDRINUSE") freePort(0).then(done, fail);
+      else fail(error);
+    });
+    server.listen(preferred, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
 const port = await freePort(Number(process.env.PORT || 3000));
 const url = `http://127.0.0.1:${port}`;
 // Links in mails (verify email, reset password…) point here; the package never trusts the Host header for them.
 process.env.APP_URL ||= url;
 
-const { R2_ACCOUNT_ID, R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY, R2_BUCKET, S3_ENDPOINT } = process.env;
-const useR2 = Boolean(R2_ACCESS_KEY_ID && R2_SECRET_ACCESS_KEY && R2_BUCKET && (R2_ACCOUNT_ID || S3_ENDPOINT));
+const { R2_ACCOUNT_ID, R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY, R2_BUCKET, R2_ENDPOINT } = process.env;
+const useR2 = Boolean(R2_ACCESS_KEY_ID && R2_SECRET_ACCESS_KEY && R2_BUCKET && (R2_ACCOUNT_ID || R2_ENDPOINT));
 let s3;
 if (useR2) {
-  console.log(`[dev] uploads go to ${S3_ENDPOINT ?? `R2 account ${R2_ACCOUNT_ID}`}, bucket "${R2_BUCKET}"`);
+  console.log(`[dev] uploads go to ${R2_ENDPOINT || `R2 account ${R2_ACCOUNT_ID}`}, bucket "${R2_BUCKET}"`);
 } else {
-  s3 = await startDevS3({
-    port: Number(process.env.DEV_S3_PORT || 4569),
-    origins: [url, `http://localhost:${port}`],
-    directory: ".s3rver",
-  });
-  Object.assign(process.env, {
-    S3_ENDPOINT: s3.endpoint,
-    R2_BUCKET: s3.bucket,
-    R2_ACCESS_KEY_ID: s3.accessKeyId,
-    R2_SECRET_ACCESS_KEY: s3.secretAccessKey,
-  });
-  console.log(`[dev] uploads go to the local s3rver at ${s3.endpoint}, bucket "${s3.bucket}" (files in .s3rver/)`);
+  const options = { allowedOrigins: [url, `http://localhost:${port}`], directory: ".s3rver" };
+  try {
+    s3 = await startDevS3({ ...options, port: Number(process.env.DEV_S3_PORT || 4569) });
+  } catch (error) {
+    // Another checkout's server may hold the port: any free one will do, since this script sets R2_ENDPOINT.
+    if (!isTetrastackError(error, "CONFIG_INVALID") || error.issues[0]?.path !== "port") throw error;
+    s3 = await startDevS3({ ...options, port: 0 });
+  }
+  // R2_ENDPOINT, R2_BUCKET, R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY: what createUploads({ db }) reads.
+  Object.assign(process.env, s3.env);
+  console.log(`[dev] uploads go to the local S3 server at ${s3.endpoint}, bucket "${s3.bucket}" (files in .s3rver/)`);
 }
 
 const nextBin = require.resolve("next/dist/bin/next");

@@ -2,21 +2,34 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, startDevS3 } from "../scripts/dev-s3.mjs";
+import { startDevS3 } from "@tetrastack/backend/uploads/dev";
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 
-/** The production server under test, its own s3rver and scratch folder, and how to stop them. */
+/** The production server under test, its own S3 server and scratch folder, and how to stop them. */
 export interface RunningApp {
   url: string;
   /** Where the dev mailbox writes (the app reads it for /dev/mailbox). */
   scratch: string;
   logs(): string;
   stop(): Promise<void>;
+}
+
+/** A port nothing listens on at 127.0.0.1 right now, chosen by the OS. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => done(typeof address === "object" && address ? address.port : 0));
+    });
+  });
 }
 
 async function waitForHTTP(url: string, child: ChildProcess, logs: () => string): Promise<void> {
@@ -35,7 +48,7 @@ async function waitForHTTP(url: string, child: ChildProcess, logs: () => string)
 
 /**
  * Starts `next start` on the existing production build, on a free 127.0.0.1 port, with a fresh
- * database file, a fresh s3rver (bucket + the app origin's CORS rule), `AUTH_TRUST_HOST` and the
+ * database file, a fresh local S3 server (`startDevS3`: bucket + the app origin's CORS rule), `AUTH_TRUST_HOST` and the
  * dev mailbox turned on. Builds nothing: `pnpm --filter @tetrastack/example-app build` comes first.
  */
 export async function startApp(): Promise<RunningApp> {
@@ -47,7 +60,7 @@ export async function startApp(): Promise<RunningApp> {
   const scratch = mkdtempSync(join(tmpdir(), "example-app-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const s3 = await startDevS3({ origins: [url], directory: join(scratch, "s3"), port: 0 });
+  const s3 = await startDevS3({ allowedOrigins: [url], directory: join(scratch, "s3"), port: 0 });
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -60,10 +73,8 @@ export async function startApp(): Promise<RunningApp> {
     // The only thing not real: mail goes to the dev mailbox (a file the app serves at /dev/mailbox).
     DEV_MAILBOX: "1",
     DEV_MAILBOX_FILE: join(scratch, "mailbox.jsonl"),
-    S3_ENDPOINT: s3.endpoint,
-    R2_BUCKET: s3.bucket,
-    R2_ACCESS_KEY_ID: s3.accessKeyId,
-    R2_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    // R2_ENDPOINT, R2_BUCKET and the keys of the package's local S3 server.
+    ...s3.env,
   };
   for (const name of ["AUTH_URL", "NEXTAUTH_URL", "R2_ACCOUNT_ID", "DATABASE_AUTH_TOKEN"]) delete env[name];
 

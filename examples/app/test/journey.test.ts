@@ -5,14 +5,17 @@
  * mailbox captures (DEV_MAILBOX=1) instead of sending; the test reads the links from /dev/mailbox
  * like a person would.
  */
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "./app-server";
 
-const screenshots = join(dirname(fileURLToPath(import.meta.url)), "..", "test-results");
+/** At the repository root, git-ignored; CI keeps the folder as an artifact (.ci/run prints where). */
+const screenshots = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "artifacts", "screenshots");
+/** Every page is photographed, and its layout checked, at a laptop's width and a phone's. */
+const WIDTHS = [1280, 390] as const;
 const firstEmail = `ada-${Date.now()}@example.com`;
 const secondEmail = `ada.lovelace-${Date.now()}@example.com`;
 let email = firstEmail;
@@ -26,8 +29,45 @@ let laptop: BrowserContext; // the user's main browser
 let phone: BrowserContext; // a second browser, for the session to revoke
 let page: Page;
 
+/**
+ * Saves `<name>-1280.png` and `<name>-390.png`, checking at each width that nothing is wider than
+ * the window and that the header is one row. The viewport goes back to what it was.
+ */
 async function shot(target: Page, name: string): Promise<void> {
-  await target.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  const before = target.viewportSize() ?? { width: 1280, height: 720 };
+  try {
+    for (const width of WIDTHS) {
+      await target.setViewportSize({ width, height: 800 });
+      await checkLayout(target, `${name} at ${width} px`, width);
+      await target.screenshot({ path: join(screenshots, `${name}-${width}.png`), fullPage: true });
+    }
+  } finally {
+    await target.setViewportSize(before);
+  }
+}
+
+/** No horizontal scrolling, and every visible item of the header bar on one row. */
+async function checkLayout(target: Page, where: string, width: number): Promise<void> {
+  const layout = await target.evaluate(() => {
+    const bar = document.querySelector(".site-header-bar");
+    const centers = [...(bar?.children ?? [])]
+      .map((item) => item.getBoundingClientRect())
+      .filter((box) => box.width > 0 && box.height > 0)
+      .map((box) => box.top + box.height / 2);
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      headerItems: centers.length,
+      headerRowSpread: centers.length ? Math.max(...centers) - Math.min(...centers) : 0,
+    };
+  });
+  expect(layout.scrollWidth, `${where}: page wider than the window`).toBeLessThanOrEqual(width);
+  expect(layout.headerItems, `${where}: header missing`).toBeGreaterThanOrEqual(2);
+  expect(layout.headerRowSpread, `${where}: header wraps onto a second row`).toBeLessThanOrEqual(2);
+}
+
+/** The header's own record of the session it was rendered with. */
+function headerSession(target: Page): Promise<string | null> {
+  return target.locator(".site-header").getAttribute("data-session");
 }
 
 /** Opens the dev mailbox and follows the first link of the newest mail to `to` whose subject matches. */
@@ -38,13 +78,66 @@ async function followMailLink(target: Page, to: string, subject: RegExp): Promis
     .filter({ hasText: to })
     .filter({ has: target.getByRole("heading", { name: subject }) });
   await expect.poll(() => mail.count(), { timeout: 15_000 }).toBeGreaterThan(0);
-  await shot(target, "00-dev-mailbox");
+  await shot(target, "dev-mailbox");
   await mail.first().locator('a[href*="token="]').first().click();
 }
 
 /** The object files s3rver keeps under its directory. */
 function storedFiles(): string[] {
   return readdirSync(join(app.scratch, "s3"), { recursive: true }).map(String);
+}
+
+const LONG_NAME = "quarterly-report-for-the-board-with-every-appendix-and-the-final-figures-v2.txt";
+
+/**
+ * The files table at `width`: every row one line high with its cells' borders level, every cell
+ * under its column's header, and the long name truncated (not wrapped) with its title.
+ */
+async function checkFilesTable(target: Page, width: number): Promise<void> {
+  const table = await target.locator("table.files").evaluate((element) => {
+    const box = (cell: Element) => cell.getBoundingClientRect();
+    const heads = [...element.querySelectorAll("thead th")].filter((cell) => box(cell).width > 0);
+    const rows = [...element.querySelectorAll("tbody tr")].map((row) => {
+      const cells = [...row.children].filter((cell) => box(cell).width > 0);
+      return {
+        tops: cells.map((cell) => box(cell).top),
+        bottoms: cells.map((cell) => box(cell).bottom),
+        lefts: cells.map((cell) => Math.round(box(cell).left)),
+        widths: cells.map((cell) => Math.round(box(cell).width)),
+        height: box(row).height,
+      };
+    });
+    const name = [...element.querySelectorAll("tbody th")].find((cell) => cell.textContent?.startsWith("quarterly"));
+    const style = name ? getComputedStyle(name) : undefined;
+    return {
+      headLefts: heads.map((cell) => Math.round(box(cell).left)),
+      headWidths: heads.map((cell) => Math.round(box(cell).width)),
+      rows,
+      lineHeight: parseFloat(getComputedStyle(element).lineHeight) || 24,
+      name: name && {
+        title: name.getAttribute("title"),
+        whiteSpace: style?.whiteSpace,
+        textOverflow: style?.textOverflow,
+        truncated: name.scrollWidth > name.clientWidth,
+      },
+    };
+  });
+  const where = `files table at ${width} px`;
+  expect(table.rows.length, where).toBeGreaterThanOrEqual(2);
+  for (const row of table.rows) {
+    expect(Math.max(...row.tops) - Math.min(...row.tops), `${where}: cell tops`).toBeLessThanOrEqual(1);
+    expect(Math.max(...row.bottoms) - Math.min(...row.bottoms), `${where}: cell borders`).toBeLessThanOrEqual(1);
+    expect(row.lefts, `${where}: columns`).toEqual(table.headLefts);
+    expect(row.widths, `${where}: column widths`).toEqual(table.headWidths);
+    // One line of text plus the Delete button's padding, never two lines.
+    expect(row.height, `${where}: row height`).toBeLessThan(table.lineHeight * 2 + 8);
+  }
+  expect(table.name, where).toEqual({
+    title: LONG_NAME,
+    whiteSpace: "nowrap",
+    textOverflow: "ellipsis",
+    truncated: true,
+  });
 }
 
 async function signIn(target: Page, withPassword: string): Promise<void> {
@@ -56,6 +149,10 @@ async function signIn(target: Page, withPassword: string): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
+  // Failure shots of an earlier run would read as this run's; the page shots are overwritten.
+  for (const file of readdirSync(screenshots)) {
+    if (file.startsWith("failed-journey-")) rmSync(join(screenshots, file));
+  }
   app = await startApp();
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -76,10 +173,12 @@ beforeAll(async () => {
   page = await laptop.newPage();
 });
 
-// A failing step leaves a screenshot of where the browser was, next to the others.
+// A failing step leaves a screenshot of where the browser was, next to the others (as it is:
+// no resizing, no layout checks that could fail again).
 afterEach(async ({ task }) => {
   if (task.result?.state === "fail" && page) {
-    await shot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => {});
+    const name = `failed-journey-${task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}.png`;
+    await page.screenshot({ path: join(screenshots, name), fullPage: true }).catch(() => {});
   }
 });
 
@@ -89,9 +188,15 @@ afterAll(async () => {
 });
 
 describe("examples/app in a real browser", () => {
+  it("shows the home page to a visitor", async () => {
+    await page.goto(app.url);
+    expect(await headerSession(page)).toBe("signed-out");
+    await shot(page, "home");
+  });
+
   it("signs up and lands on the dashboard, unverified", async () => {
     await page.goto(`${app.url}/sign-up`);
-    await shot(page, "01-sign-up");
+    await shot(page, "sign-up");
     await page.getByLabel("Name").fill("Ada");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(password);
@@ -105,7 +210,7 @@ describe("examples/app in a real browser", () => {
     await followMailLink(page, email, /Verify your email/);
     await page.waitForURL(/\/verify-email\?token=/);
     const verifyURL = page.url();
-    await shot(page, "02-verify-email");
+    await shot(page, "verify-email");
     await page.getByRole("button", { name: "Verify my email" }).click();
     await page.waitForURL(`${app.url}/dashboard?notice=verified`);
     await expect.poll(() => page.getByText("Your email address is verified.").count()).toBe(1);
@@ -120,11 +225,13 @@ describe("examples/app in a real browser", () => {
   it("signs out, fails with a wrong password and sees why, then signs in", async () => {
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.waitForURL(/\/sign-in\?notice=signed-out/);
+    expect(await headerSession(page)).toBe("signed-out");
+    await shot(page, "sign-in");
     await signIn(page, "not my password at all");
     const alert = page.locator("#sign-in-error");
     await expect.poll(() => alert.textContent()).toBe("That email and password don't match. Check both and try again.");
     expect(await page.getByLabel("Email").inputValue()).toBe(email);
-    await shot(page, "03-sign-in-error");
+    await shot(page, "sign-in-error");
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${app.url}/dashboard`);
@@ -136,7 +243,25 @@ describe("examples/app in a real browser", () => {
     await expect.poll(() => page.getByRole("list", { name: "Notes" }).getByText("Buy more coffee").count()).toBe(1);
     await page.reload();
     await expect.poll(() => page.getByRole("list", { name: "Notes" }).getByText("Buy more coffee").count()).toBe(1);
-    await shot(page, "04-dashboard");
+    await shot(page, "dashboard");
+  });
+
+  it("fits the header into one row on a phone, the links in a menu that closes on navigation", async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    try {
+      const menu = page.locator("details.site-menu");
+      await expect.poll(() => page.getByRole("link", { name: "Uploads" }).count()).toBe(0);
+      await page.getByText("Menu", { exact: true }).click();
+      expect(await menu.getAttribute("open")).not.toBeNull();
+      const panel = await page.locator(".site-menu-panel").boundingBox();
+      expect(panel && panel.x >= 0 && panel.x + panel.width <= 390).toBe(true);
+      await shot(page, "dashboard-menu");
+      await page.getByRole("link", { name: "Uploads" }).click();
+      await page.waitForURL(`${app.url}/uploads`);
+      await expect.poll(() => menu.getAttribute("open")).toBeNull();
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
   });
 
   it("uploads a file through the presigned URL, lists it and downloads it", async () => {
@@ -150,7 +275,20 @@ describe("examples/app in a real browser", () => {
     await page.getByRole("button", { name: "Upload", exact: true }).click();
     await page.getByRole("rowheader", { name: "report.txt" }).waitFor();
     expect(await page.locator("#upload-progress").getAttribute("value")).toBe("100");
-    await shot(page, "05-uploads");
+    // A name far wider than its column: one line, cut with an ellipsis, the full name in the title.
+    await page.getByLabel("File to upload").setInputFiles({
+      name: LONG_NAME,
+      mimeType: "text/plain",
+      buffer: Buffer.from("a file with a long name\n"),
+    });
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    await page.getByRole("rowheader", { name: LONG_NAME }).waitFor();
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 800 });
+      await checkFilesTable(page, width);
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await shot(page, "uploads");
     const [download] = await Promise.all([
       page.waitForEvent("download"),
       page.getByRole("link", { name: "Download report.txt" }).click(),
@@ -178,13 +316,25 @@ describe("examples/app in a real browser", () => {
     await page.goto(`${app.url}/account`);
     const sessions = page.getByRole("list", { name: "Sessions" }).getByRole("listitem");
     await expect.poll(() => sessions.count()).toBe(2);
-    await shot(page, "06-account");
+    await shot(page, "account");
     await page.getByRole("button", { name: /^Sign out Chrome on Linux, session/ }).click();
     await expect.poll(() => sessions.count()).toBe(1);
 
+    // A click in the revoked browser's header (a client-side navigation) lands on Sign in, with a
+    // header that says signed out: it is rendered with that page, not kept from the last one.
+    expect(await headerSession(other)).toBe("signed-in");
+    await other.getByRole("link", { name: "Uploads" }).click();
+    await other.waitForURL(/\/sign-in/);
+    await expect.poll(() => other.getByRole("heading", { name: "Sign in" }).count()).toBe(1);
+    expect(await headerSession(other)).toBe("signed-out");
+    expect(await other.getByRole("button", { name: "Sign out", exact: true }).count()).toBe(0);
+    expect(await other.locator(".site-header").getByRole("link", { name: "Sign in" }).count()).toBe(1);
+    await shot(other, "sign-in-after-revocation");
+    // A full page load too.
     await other.goto(`${app.url}/dashboard`);
     await other.waitForURL(/\/sign-in/);
     await expect.poll(() => other.getByRole("heading", { name: "Sign in" }).count()).toBe(1);
+    expect(await headerSession(other)).toBe("signed-out");
     // This device is still signed in.
     await page.goto(`${app.url}/dashboard`);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Hello, Ada");
@@ -195,6 +345,7 @@ describe("examples/app in a real browser", () => {
     await page.waitForURL(/\/sign-in/);
     await page.getByRole("link", { name: "Forgot your password?" }).click();
     await page.waitForURL(`${app.url}/forgot-password`);
+    await shot(page, "forgot-password");
     await page.getByLabel("Email").fill(email);
     await page.getByRole("button", { name: "Email me a reset link" }).click();
     await expect.poll(() => page.getByText("If an account uses this email").count()).toBe(1);
@@ -202,7 +353,7 @@ describe("examples/app in a real browser", () => {
     await followMailLink(page, email, /Reset your/);
     await page.waitForURL(/\/reset-password\?token=/);
     await page.getByLabel("New password", { exact: true }).fill(newPassword);
-    await shot(page, "07-reset-password");
+    await shot(page, "reset-password");
     await page.getByRole("button", { name: "Set new password" }).click();
     await page.waitForURL(/\/sign-in\?notice=password-reset/);
 
@@ -237,6 +388,7 @@ describe("examples/app in a real browser", () => {
     await expect.poll(() => page.getByText(`We sent a confirmation link to ${secondEmail}`).count()).toBe(1);
     await followMailLink(page, secondEmail, /Confirm your new email/);
     await page.waitForURL(/\/confirm-email-change\?token=/);
+    await shot(page, "confirm-email-change");
     await page.getByRole("button", { name: "Confirm new email" }).click();
     await page.waitForURL(`${app.url}/account?notice=email-changed`);
     await expect.poll(() => page.getByText(`Your email address is now ${secondEmail}`).count()).toBe(1);
@@ -258,6 +410,21 @@ describe("examples/app in a real browser", () => {
     await page.waitForURL(`${app.url}/dashboard`);
   });
 
+  it("answers an unknown address with a 404 page inside the app's layout", async () => {
+    const response = await page.goto(`${app.url}/no/such/page`);
+    expect(response?.status()).toBe(404);
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Page not found");
+    expect(await page.locator(".site-header").count()).toBe(1);
+    expect(await headerSession(page)).toBe("signed-in");
+    expect(await page.title()).toBe("Page not found · Tetrastack example");
+    // Styled like the rest of the app: the card and the layout's width.
+    const card = await page.locator("main .card").evaluate((element) => getComputedStyle(element).borderRadius);
+    expect(card).not.toBe("0px");
+    await shot(page, "not-found");
+    await page.getByRole("link", { name: "Go to the home page" }).click();
+    await page.waitForURL(`${app.url}/`);
+  });
+
   it("deletes the account with its notes and stored files", async () => {
     await page.goto(`${app.url}/account`);
     await page.getByRole("button", { name: "Delete my account" }).click();
@@ -268,7 +435,7 @@ describe("examples/app in a real browser", () => {
     await page.getByRole("button", { name: "Delete my account" }).click();
     await page.waitForURL(/\/sign-in\?notice=account-deleted/);
     await expect.poll(() => page.getByText("Your account was deleted.").count()).toBe(1);
-    await shot(page, "08-account-deleted");
+    await shot(page, "account-deleted");
 
     // The stored object went with the account (s3rver keeps objects as files under its directory).
     expect(storedFiles().filter((file) => file.includes("report"))).toEqual([]);

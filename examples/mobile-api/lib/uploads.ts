@@ -5,13 +5,13 @@ let instance: Uploads | undefined;
 
 /**
  * Presigned uploads for the app: the phone PUTs the bytes straight to R2 (no CORS needed outside
- * a browser). `S3_ENDPOINT` points at another S3-compatible server (a local s3rver in development).
+ * a browser). `R2_ENDPOINT` points at another S3-compatible server (in development, the one
+ * `tetrastack-dev-s3` prints).
  * Created on first use: `createUploads` throws `ConfigError` without credentials.
  */
 export function getUploads(): Uploads {
   instance ??= createUploads({
     db,
-    endpoint: process.env.S3_ENDPOINT || undefined,
     policies: {
       photo: { contentTypes: ["image/jpeg", "image/png", "image/heic", "image/webp"], maxBytes: 15 * 1024 * 1024 },
     },

@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as {
   files: string[];
 };
 
-type Subpath = "auth" | "database" | "database/postgres" | "uploads" | "utils";
+type Subpath = "auth" | "database" | "database/postgres" | "uploads" | "uploads/dev" | "utils";
 
 /** Every package an entry pulls in when bundled, read from esbuild's metafile. */
 async function bundledPackages(subpath: Subpath): Promise<{ packages: Set<string>; bytes: number }> {
@@ -55,6 +55,8 @@ const forbidden: Record<Subpath, string[]> = {
   ],
   auth: ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"],
   uploads: ["next-auth", "@auth/core", "@libsql/client"],
+  // The development server loads only s3rver (at run time, from the app): no SDK, driver or Auth.js.
+  "uploads/dev": ["next-auth", "@auth/core", "@libsql/client", "drizzle-orm", "@aws-sdk/client-s3"],
 };
 
 describe("package exports", () => {
@@ -75,6 +77,15 @@ describe("package exports", () => {
     for (const target of targets)
       expect({ target, exists: existsSync(`${root}/${target}`) }).toEqual({ target, exists: true });
     for (const entry of Object.keys(cjsEntries)) expect(existsSync(`${root}/dist/${entry}.cjs`)).toBe(true);
+  });
+
+  it("ships the tetrastack-dev-s3 bin as an executable ESM file with a shebang", async () => {
+    const { statSync } = await import("node:fs");
+    const bin = (pkg as unknown as { bin: Record<string, string> }).bin;
+    expect(Object.keys(bin)).toEqual(["tetrastack-dev-s3"]);
+    const file = `${root}/${bin["tetrastack-dev-s3"]}`;
+    expect(readFileSync(file, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+    expect(statSync(file).mode & 0o111).not.toBe(0);
   });
 
   it.each(["migrations", "migrations/postgres"])("ships the drizzle-kit migrations inside dist/%s", (folder) => {

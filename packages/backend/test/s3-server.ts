@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { corsXML } from "../src/uploads/dev/s3rver.js";
 import type { CorsRule } from "../src/uploads/index.js";
 
 // @20minutes/s3rver ships no types; this is the part of its API the tests use.
@@ -56,25 +57,6 @@ export async function startS3Server(options: { bucket?: string; cors: CorsRule }
       rmSync(directory, { recursive: true, force: true });
     },
   };
-}
-
-/** The `PutBucketCors` rule as the CORSConfiguration XML s3rver loads. */
-export function corsXML(rule: CorsRule): string {
-  const tags = (name: string, values: readonly string[]): string =>
-    values.map((value) => `<${name}>${escapeXML(value)}</${name}>`).join("");
-  return [
-    "<CORSConfiguration><CORSRule>",
-    tags("AllowedOrigin", rule.AllowedOrigins),
-    tags("AllowedMethod", rule.AllowedMethods),
-    tags("AllowedHeader", rule.AllowedHeaders),
-    tags("ExposeHeader", rule.ExposeHeaders),
-    `<MaxAgeSeconds>${rule.MaxAgeSeconds}</MaxAgeSeconds>`,
-    "</CORSRule></CORSConfiguration>",
-  ].join("");
-}
-
-function escapeXML(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** A pass-through HTTP proxy in front of s3rver: its endpoint and a `stop()`. */

@@ -13,12 +13,16 @@ export const env = {
     return process.env.AUTH_URL || process.env.NEXTAUTH_URL || undefined;
   },
   /** The `R2_*` variables `/uploads` falls back to. */
-  r2(): Record<"R2_ACCOUNT_ID" | "R2_ACCESS_KEY_ID" | "R2_SECRET_ACCESS_KEY" | "R2_BUCKET", string | undefined> {
+  r2(): Record<
+    "R2_ACCOUNT_ID" | "R2_ACCESS_KEY_ID" | "R2_SECRET_ACCESS_KEY" | "R2_BUCKET" | "R2_ENDPOINT",
+    string | undefined
+  > {
     return {
       R2_ACCOUNT_ID: process.env.R2_ACCOUNT_ID,
       R2_ACCESS_KEY_ID: process.env.R2_ACCESS_KEY_ID,
       R2_SECRET_ACCESS_KEY: process.env.R2_SECRET_ACCESS_KEY,
       R2_BUCKET: process.env.R2_BUCKET,
+      R2_ENDPOINT: process.env.R2_ENDPOINT,
     };
   },
   /** The variables that name the hosting platform, for the client-address default. */
@@ -28,6 +32,10 @@ export const env = {
       netlify: process.env.NETLIFY === "true",
       fly: Boolean(process.env.FLY_APP_NAME),
     };
+  },
+  /** `NODE_ENV` exactly as set: for checks that refuse production outright, `next build` included. */
+  nodeEnv(): string | undefined {
+    return process.env.NODE_ENV;
   },
   /** `next build`, which runs with NODE_ENV=production but without runtime secrets. */
   isBuildPhase(): boolean {

@@ -20,7 +20,8 @@ export interface CorsRuleOptions {
   maxAgeSeconds?: number;
 }
 
-const originSchema = z.string().refine((origin) => {
+/** @internal An origin as browsers send it in `Origin`: scheme, host and port only. */
+export const originSchema: z.ZodType<string> = z.string().refine((origin) => {
   try {
     const url = new URL(origin);
     return (url.protocol === "https:" || url.protocol === "http:") && url.origin === origin;

@@ -41,7 +41,7 @@ describe("uploadsOptionsSchema", () => {
     );
     const result = uploadsOptionsSchema.safeParse({ db, ...withoutAccount });
     expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([
-      ["accountId", "missing: pass accountId or set R2_ACCOUNT_ID (or pass endpoint)"],
+      ["accountId", "missing: pass accountId or set R2_ACCOUNT_ID (or pass endpoint or set R2_ENDPOINT)"],
     ]);
   });
 
@@ -82,5 +82,14 @@ describe("withEnvironment", () => {
       secretAccessKey: "env-secret",
       bucket: undefined,
     });
+  });
+
+  it("takes the endpoint from R2_ENDPOINT unless one is given", () => {
+    const env = { R2_ENDPOINT: "http://127.0.0.1:4569" };
+    expect(withEnvironment({ db }, env)).toMatchObject({ endpoint: "http://127.0.0.1:4569" });
+    expect(withEnvironment({ db, endpoint: "https://eu.example.com" }, env)).toMatchObject({
+      endpoint: "https://eu.example.com",
+    });
+    expect(withEnvironment({ db }, { R2_ENDPOINT: "" })).toMatchObject({ endpoint: undefined });
   });
 });

@@ -80,8 +80,9 @@ export interface UploadsOptions {
   /** @default process.env.R2_BUCKET */
   bucket?: string;
   /**
-   * Any S3-compatible endpoint, such as an EU-jurisdiction R2 endpoint or a local test server.
-   * @default `https://${accountId}.r2.cloudflarestorage.com`
+   * Any S3-compatible endpoint, such as an EU-jurisdiction R2 endpoint or the local server of
+   * `@tetrastack/backend/uploads/dev`.
+   * @default process.env.R2_ENDPOINT, else `https://${accountId}.r2.cloudflarestorage.com`
    */
   endpoint?: string;
   /**
@@ -273,7 +274,7 @@ export const uploadsOptionsSchema = z
   })
   .refine((options) => Boolean(options.endpoint || options.accountId), {
     path: ["accountId"],
-    message: "missing: pass accountId or set R2_ACCOUNT_ID (or pass endpoint)",
+    message: "missing: pass accountId or set R2_ACCOUNT_ID (or pass endpoint or set R2_ENDPOINT)",
     // Checked even when other options failed, so one ConfigError lists every problem.
     when: (payload) => typeof payload.value === "object" && payload.value !== null,
   });
@@ -306,5 +307,6 @@ export function withEnvironment(options: UploadsOptions, env: Record<string, str
     accessKeyId: pick(options.accessKeyId, "R2_ACCESS_KEY_ID"),
     secretAccessKey: pick(options.secretAccessKey, "R2_SECRET_ACCESS_KEY"),
     bucket: pick(options.bucket, "R2_BUCKET"),
+    endpoint: pick(options.endpoint, "R2_ENDPOINT"),
   };
 }

@@ -14,6 +14,9 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+// The day fits one line of the table; the exact time is in the title.
+const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+
 export default async function UploadsPage() {
   const { user } = await requireUser();
   let items: UploadRecord[] = [];
@@ -53,15 +56,23 @@ export default async function UploadsPage() {
         {items.length === 0 ? (
           <p>No files yet.</p>
         ) : (
-          <table>
+          <table className="files">
             <caption className="sr-only">Your uploaded files, newest first</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Size</th>
-                <th scope="col">Uploaded</th>
-                <th scope="col">
+                <th scope="col" className="col-name">
+                  Name
+                </th>
+                <th scope="col" className="col-type">
+                  Type
+                </th>
+                <th scope="col" className="col-size">
+                  Size
+                </th>
+                <th scope="col" className="col-date">
+                  Uploaded
+                </th>
+                <th scope="col" className="col-actions">
                   <span className="sr-only">Actions</span>
                 </th>
               </tr>
@@ -69,18 +80,27 @@ export default async function UploadsPage() {
             <tbody>
               {items.map((item) => (
                 <tr key={item.id}>
-                  <th scope="row">{item.filename}</th>
-                  <td>{item.contentType}</td>
-                  <td>{formatBytes(item.size)}</td>
-                  <td>
-                    <time dateTime={item.updatedAt.toISOString()}>{item.updatedAt.toUTCString()}</time>
+                  {/* One line per row: a long name ends in an ellipsis, its full text in the title. */}
+                  <th scope="row" className="col-name" title={item.filename}>
+                    {item.filename}
+                  </th>
+                  <td className="col-type" title={item.contentType}>
+                    {item.contentType}
                   </td>
-                  <td className="actions">
-                    {/* No name in `download`: storage names the file after its verified type (Content-Disposition). */}
-                    <a href={`/uploads/download?key=${encodeURIComponent(item.key)}`} download>
-                      Download<span className="sr-only"> {item.filename}</span>
-                    </a>
-                    <DeleteUploadButton uploadKey={item.key} filename={item.filename} />
+                  <td className="col-size">{formatBytes(item.size)}</td>
+                  <td className="col-date">
+                    <time dateTime={item.updatedAt.toISOString()} title={item.updatedAt.toUTCString()}>
+                      {dateFormat.format(item.updatedAt)}
+                    </time>
+                  </td>
+                  <td className="col-actions">
+                    <div className="row-actions">
+                      {/* No name in `download`: storage names the file after its verified type (Content-Disposition). */}
+                      <a href={`/uploads/download?key=${encodeURIComponent(item.key)}`} download>
+                        Download<span className="sr-only"> {item.filename}</span>
+                      </a>
+                      <DeleteUploadButton uploadKey={item.key} filename={item.filename} />
+                    </div>
                   </td>
                 </tr>
               ))}
