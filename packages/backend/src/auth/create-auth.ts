@@ -1,5 +1,6 @@
 import { env } from "../shared/env.js";
 import { parseOptions } from "../shared/validate.js";
+import { warnOnce } from "../shared/warn-once.js";
 import { createAuthJs } from "./authjs/config.js";
 import { wrapEntryPoints } from "./authjs/handlers.js";
 import { jwtSessions } from "./authjs/jwt-session.js";
@@ -78,7 +79,7 @@ export function createAuth(options: AuthOptions): Auth {
   // 3. The result: Auth.js's entry points, then one line per feature.
   return {
     ...authjs.nextAuth,
-    ...wrapEntryPoints(ctx, authjs.nextAuth, next),
+    ...wrapEntryPoints(ctx, authjs, next),
     ...sessionHelpers(ctx),
     ...registration(ctx, settings.registration),
     ...emailVerification(ctx, settings.emailVerification),
@@ -99,15 +100,4 @@ function logger(settings: AuthSettings): (message: string, error?: unknown) => v
     } else if (error === undefined) console.warn(text);
     else console.warn(text, error);
   };
-}
-
-const WARNED = Symbol.for("@tetrastack/backend/auth/warned");
-
-/** One warning per process and message, however many auth instances a dev server creates. */
-function warnOnce(warn: (message: string) => void, message: string): void {
-  const global = globalThis as { [WARNED]?: Set<string> };
-  global[WARNED] ??= new Set();
-  if (global[WARNED].has(message)) return;
-  global[WARNED].add(message);
-  warn(message);
 }

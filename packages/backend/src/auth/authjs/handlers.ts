@@ -8,19 +8,23 @@ import {
   sessionCookieAttributes,
   sessionCookieName,
 } from "../session/cookies.js";
+import type { AuthJs } from "./config.js";
+import { untrustedHostError, untrustedHostResponse } from "./untrusted-host.js";
 
 /**
  * @internal Auth.js's entry points, each run inside the request's metadata (`request/scope.ts`):
  * the address and user agent for the session rows it creates, the session cookie for the signIn
  * callback's view of who is signed in, and afterwards the known-device cookie for an account the
- * request proved itself for (a right password, a sign-in link).
+ * request proved itself for (a right password, a sign-in link). When Auth.js does not trust the
+ * host, they answer that (`untrusted-host.ts`) instead of letting it fail with a JSON page.
  */
 export function wrapEntryPoints(
   core: AuthCore,
-  nextAuth: NextAuthResult,
+  authjs: Pick<AuthJs, "nextAuth" | "trustsHost">,
   next: { requestMeta(): Promise<RequestMeta>; setKnownDeviceCookie(account: string): Promise<void> },
-): Pick<NextAuthResult, "handlers" | "signIn"> {
+): Pick<NextAuthResult, "handlers" | "signIn" | "signOut"> {
   const { settings, knownDevices } = core;
+  const { nextAuth } = authjs;
 
   /** The known-device cookie for the account this request proved itself for, if any. */
   function knownDeviceCookie(meta: RequestMeta, secure: boolean) {
@@ -35,6 +39,7 @@ export function wrapEntryPoints(
   const withRequest =
     (handler: NextAuthResult["handlers"]["GET"]): NextAuthResult["handlers"]["GET"] =>
     async (request) => {
+      if (!authjs.trustsHost()) return untrustedHostResponse(request, settings, core.logger.warn);
       const secure = isSecureRequest(request);
       const meta: RequestMeta = {
         ...requestMetaFrom(request.headers, core.clientIP),
@@ -51,6 +56,7 @@ export function wrapEntryPoints(
   // Server-action signIn: in the request's metadata, and marking the browser known on success
   // (which Auth.js signals by throwing its redirect).
   const signIn = (async (...args: Parameters<NextAuthResult["signIn"]>) => {
+    if (!authjs.trustsHost()) throw untrustedHostError(core.logger.warn);
     const meta: RequestMeta = { ...(await next.requestMeta()) };
     try {
       return await withRequestMeta(meta, () => nextAuth.signIn(...args));
@@ -59,8 +65,15 @@ export function wrapEntryPoints(
     }
   }) as NextAuthResult["signIn"];
 
+  // Under an untrusted host next-auth's signOut would fail on Auth.js's JSON answer (a TypeError).
+  const signOut = (async (...args: Parameters<NextAuthResult["signOut"]>) => {
+    if (!authjs.trustsHost()) throw untrustedHostError(core.logger.warn);
+    return nextAuth.signOut(...args);
+  }) as NextAuthResult["signOut"];
+
   return {
     handlers: { GET: withRequest(nextAuth.handlers.GET), POST: withRequest(nextAuth.handlers.POST) },
     signIn,
+    signOut,
   };
 }
