@@ -1,10 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ReactNode } from "react";
-import { getSession } from "@/auth";
-import { SubmitButton } from "@/components/form-parts";
-import { devMailboxEnabled } from "@/lib/mail";
-import { signOutAction } from "./sign-out-actions";
+import { type ReactNode, Suspense } from "react";
+import { HeaderSession } from "@/components/header-session";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -12,8 +9,7 @@ export const metadata: Metadata = {
   description: "An app built on @tetrastack/backend: auth, database and uploads.",
 };
 
-export default async function RootLayout({ children }: { children: ReactNode }) {
-  const session = await getSession();
+export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
@@ -25,28 +21,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link href="/" className="brand">
               Tetrastack
             </Link>
-            {session ? (
-              <>
-                <Link href="/dashboard">Dashboard</Link>
-                <Link href="/uploads">Uploads</Link>
-                <Link href="/account">Account</Link>
-              </>
-            ) : null}
-            {devMailboxEnabled() ? <Link href="/dev/mailbox">Dev mailbox</Link> : null}
-            <span className="spacer" />
-            {session ? (
-              <form action={signOutAction}>
-                <span className="hint who">{session.user.email}</span>{" "}
-                <SubmitButton pendingText="Signing out…">Sign out</SubmitButton>
-              </form>
-            ) : (
-              <>
-                <Link href="/sign-in">Sign in</Link>
-                <Link href="/sign-up" className="button primary">
-                  Sign up
-                </Link>
-              </>
-            )}
+            {/* Who is signed in is request data: it streams in, the rest of the header is static. */}
+            <Suspense fallback={<span className="spacer" />}>
+              <HeaderSession />
+            </Suspense>
           </nav>
         </header>
         <main id="main">{children}</main>
