@@ -1,5 +1,5 @@
 import type { NextAuthResult } from "next-auth";
-import type { AuthCore } from "../context.js";
+import type { AuthCore, Caller } from "../context.js";
 import { type RequestMeta, requestMetaFrom, withRequestMeta } from "../request/scope.js";
 import {
   isSecureRequest,
@@ -21,8 +21,12 @@ import { untrustedHostError, untrustedHostResponse } from "./untrusted-host.js";
 export function wrapEntryPoints(
   core: AuthCore,
   authjs: Pick<AuthJs, "nextAuth" | "trustsHost">,
-  next: { requestMeta(): Promise<RequestMeta>; setKnownDeviceCookie(account: string): Promise<void> },
-): Pick<NextAuthResult, "handlers" | "signIn" | "signOut"> {
+  next: {
+    caller: Pick<Caller, "atRequestTime">;
+    requestMeta(): Promise<RequestMeta>;
+    setKnownDeviceCookie(account: string): Promise<void>;
+  },
+): Pick<NextAuthResult, "handlers" | "auth" | "signIn" | "signOut"> {
   const { settings, knownDevices } = core;
   const { nextAuth } = authjs;
 
@@ -71,8 +75,18 @@ export function wrapEntryPoints(
     return nextAuth.signOut(...args);
   }) as NextAuthResult["signOut"];
 
+  // `auth()` in a Server Component: Auth.js checks the session's expiry against the clock, so
+  // the render is marked request-time first, as getSession() does (Cache Components). Called
+  // with arguments (a middleware or route handler wrapper) it is Auth.js's own.
+  const auth = ((...args: unknown[]) => {
+    const authjsAuth = nextAuth.auth as (...args: unknown[]) => unknown;
+    if (args.length > 0) return authjsAuth(...args);
+    return (next.caller.atRequestTime?.() ?? Promise.resolve()).then(() => authjsAuth());
+  }) as NextAuthResult["auth"];
+
   return {
     handlers: { GET: withRequest(nextAuth.handlers.GET), POST: withRequest(nextAuth.handlers.POST) },
+    auth,
     signIn,
     signOut,
   };
