@@ -5,7 +5,8 @@ import type { AuthConfigOptions } from "@tetrastack/backend/auth";
  * AUTH_SECRET comes from the environment: `pnpm dev` writes a development one to .env.local.
  */
 export const authOptions = {
-  pages: { signIn: "/sign-in" },
+  // Auth.js's route handlers send a browser to `error` with ?error=<code> (UNTRUSTED_HOST, AccessDenied…).
+  pages: { signIn: "/sign-in", error: "/auth-error" },
   // requireUser() in pages and actions redirects here instead of throwing.
   redirectUnauthenticatedTo: "/sign-in",
 } satisfies AuthConfigOptions;

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import type { ReactNode } from "react";
+import { type ReactNode, Suspense } from "react";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -15,7 +15,8 @@ export default function RootLayout({ children, header }: { children: ReactNode; 
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        {header}
+        {/* Who is signed in is request data: the header streams in, the rest of the page shell is static. */}
+        <Suspense fallback={<header className="site-header" />}>{header}</Suspense>
         <main id="main">{children}</main>
       </body>
     </html>

@@ -2,7 +2,7 @@
 
 import type { InputHTMLAttributes, ReactNode } from "react";
 import { useFormStatus } from "react-dom";
-import { describeError } from "@/lib/messages";
+import type { FormFailure } from "@/lib/form-state";
 
 /** A submit button that shows the form's pending state (for plain `<form action={serverAction}>`). */
 export function SubmitButton({
@@ -24,19 +24,16 @@ export function SubmitButton({
   );
 }
 
-/** The form-level error: a live region so screen readers announce it. */
-export function FormError({
-  id,
-  error,
-  retryAfter,
-}: {
-  id: string;
-  error?: string | undefined;
-  retryAfter?: number | undefined;
-}) {
+function inTime(seconds: number): string {
+  return seconds < 90 ? `${Math.ceil(seconds)} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+}
+
+/** The form-level error (the action's `error.message`): a live region so screen readers announce it. */
+export function FormError({ id, error }: { id: string; error?: FormFailure | undefined }) {
   return (
     <p id={id} role="alert" className="form-error" hidden={!error}>
-      {error ? describeError(error, retryAfter) : null}
+      {error?.message}
+      {error?.retryAfter ? ` You can try again in ${inTime(error.retryAfter)}.` : null}
     </p>
   );
 }

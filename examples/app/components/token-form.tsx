@@ -21,13 +21,13 @@ export function TokenForm({
   retry: { href: string; text: string };
 }) {
   const [state, action, pending] = useActionState(serverAction, {} as FormState);
-  const failed = state.error === "TOKEN_INVALID" || state.error === "TOKEN_EXPIRED";
+  const failed = state.error?.code === "TOKEN_INVALID" || state.error?.code === "TOKEN_EXPIRED";
   // Opened in a browser not signed in to the account: the link proves the mailbox, the password who chose it.
-  const askPassword = state.error === "REAUTHENTICATION_REQUIRED" || state.error === "WRONG_CURRENT_PASSWORD";
+  const askPassword = state.error?.code === "REAUTHENTICATION_REQUIRED" || state.error?.code === "INVALID_CREDENTIALS";
   return (
     <form action={action} className="stack" aria-describedby="token-error">
       <input type="hidden" name="token" value={token} />
-      <FormError id="token-error" error={state.error} retryAfter={state.retryAfter} />
+      <FormError id="token-error" error={state.error} />
       {askPassword ? (
         <div className="field">
           <label htmlFor="token-password">Your password</label>

@@ -1,4 +1,4 @@
-import { createUploads, type Uploads } from "@tetrastack/backend/uploads";
+import { createUploads, isTetrastackError } from "@tetrastack/backend/uploads";
 import { db } from "@/db";
 
 /** The one upload policy of this app: small images, PDFs and text files. */
@@ -8,39 +8,32 @@ export const ATTACHMENT_POLICY = {
   prefix: "attachments",
 } as const;
 
-let instance: Uploads | undefined;
-
 /**
- * The uploads service, created on first use. In development `pnpm dev` sets `R2_ENDPOINT`,
- * `R2_BUCKET`, `R2_ACCESS_KEY_ID` and `R2_SECRET_ACCESS_KEY` to the package's local S3 server
+ * The uploads service. In development `pnpm dev` sets `R2_ENDPOINT`, `R2_BUCKET`,
+ * `R2_ACCESS_KEY_ID` and `R2_SECRET_ACCESS_KEY` to the package's local S3 server
  * (`@tetrastack/backend/uploads/dev`); with R2's own variables set, the same code talks to R2.
- *
- * Lazy because `createUploads` validates its credentials at creation and throws `ConfigError`
- * when they are missing, which must not break `next build` (no secrets at build time).
+ * Created at import: `createUploads` checks the credentials when storage is first used, so
+ * `next build` runs without them.
  */
-export function getUploads(): Uploads {
-  instance ??= createUploads({
-    db,
-    policies: { attachment: { ...ATTACHMENT_POLICY, contentTypes: [...ATTACHMENT_POLICY.contentTypes] } },
-    // Small on purpose, so that files over 5 MiB show the multipart flow and its batches of part
-    // URLs (one part per signing request here). A real app keeps the defaults: 100 MiB, 10 MiB
-    // parts, 100 part URLs per request.
-    multipart: { threshold: 5 * 1024 * 1024, partSize: 5 * 1024 * 1024, signBatchSize: 1 },
-  });
-  return instance;
-}
+export const uploads = createUploads({
+  db,
+  policies: { attachment: { ...ATTACHMENT_POLICY, contentTypes: [...ATTACHMENT_POLICY.contentTypes] } },
+  // Small on purpose, so that files over 5 MiB show the multipart flow and its batches of part
+  // URLs (one part per signing request here). A real app keeps the defaults: 100 MiB, 10 MiB
+  // parts, 100 part URLs per request.
+  multipart: { threshold: 5 * 1024 * 1024, partSize: 5 * 1024 * 1024, signBatchSize: 1 },
+});
 
 /** Deletes every stored file of a user (for account deletion); nothing to do when storage is not configured. */
 export async function deleteAllUploads(ownerId: string): Promise<void> {
-  let service: Uploads;
-  try {
-    service = getUploads();
-  } catch {
-    return;
-  }
   for (;;) {
-    const { items } = await service.listUploads(ownerId, { status: ["pending", "uploaded"], limit: 100 });
+    const { items } = await uploads.listUploads(ownerId, { status: ["pending", "uploaded"], limit: 100 });
     if (items.length === 0) return;
-    for (const item of items) await service.deleteUpload(item.key, { ownerId });
+    try {
+      for (const item of items) await uploads.deleteUpload(item.key, { ownerId });
+    } catch (error) {
+      if (isTetrastackError(error, "CONFIG_INVALID")) return; // no R2_* variables: no storage to clean
+      throw error;
+    }
   }
 }

@@ -50,8 +50,9 @@ async function waitForHTTP(url: string, child: ChildProcess, logs: () => string)
  * Starts `next start` on the existing production build, on a free 127.0.0.1 port, with a fresh
  * database file, a fresh local S3 server (`startDevS3`: bucket + the app origin's CORS rule), `AUTH_TRUST_HOST` and the
  * dev mailbox turned on. Builds nothing: `pnpm --filter @tetrastack/example-app build` comes first.
+ * `overrides` change the environment; a variable set to undefined is removed.
  */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(overrides: Record<string, string | undefined> = {}): Promise<RunningApp> {
   if (!existsSync(join(appDir, ".next", "BUILD_ID"))) {
     throw new Error(
       "No production build in examples/app/.next: run `pnpm --filter @tetrastack/example-app build` first",
@@ -77,6 +78,10 @@ export async function startApp(): Promise<RunningApp> {
     ...s3.env,
   };
   for (const name of ["AUTH_URL", "NEXTAUTH_URL", "R2_ACCOUNT_ID", "DATABASE_AUTH_TOKEN"]) delete env[name];
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
 
   let output = "";
   const child = spawn(

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "./app-server";
+import { buildLog, prerenderProblems } from "./prerender-log";
 
 /** At the repository root, git-ignored; CI keeps the folder as an artifact (.ci/run prints where). */
 const screenshots = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "artifacts", "screenshots");
@@ -218,7 +219,9 @@ describe("examples/app in a real browser", () => {
     // The link is single-use.
     await page.goto(verifyURL);
     await page.getByRole("button", { name: "Verify my email" }).click();
-    await expect.poll(() => page.locator("#token-error").textContent()).toContain("This link is not valid any more");
+    await expect
+      .poll(() => page.locator("#token-error").textContent())
+      .toContain("This link is invalid or has already been used.");
     await page.goto(`${app.url}/dashboard`);
   });
 
@@ -229,7 +232,8 @@ describe("examples/app in a real browser", () => {
     await shot(page, "sign-in");
     await signIn(page, "not my password at all");
     const alert = page.locator("#sign-in-error");
-    await expect.poll(() => alert.textContent()).toBe("That email and password don't match. Check both and try again.");
+    // The package's message, returned as data by the action (toActionError), not thrown.
+    await expect.poll(() => alert.textContent()).toBe("Invalid email or password.");
     expect(await page.getByLabel("Email").inputValue()).toBe(email);
     await shot(page, "sign-in-error");
     await page.getByLabel("Password").fill(password);
@@ -305,7 +309,7 @@ describe("examples/app in a real browser", () => {
       buffer: Buffer.from("<p>hi</p>"),
     });
     await page.getByRole("button", { name: "Upload", exact: true }).click();
-    await expect.poll(() => page.locator("#upload-error").textContent()).toContain("This file type is not accepted");
+    await expect.poll(() => page.locator("#upload-error").textContent()).toContain("This file type is not allowed");
   });
 
   it("revokes the session of another device", async () => {
@@ -358,7 +362,7 @@ describe("examples/app in a real browser", () => {
     await page.waitForURL(/\/sign-in\?notice=password-reset/);
 
     await signIn(page, password);
-    await expect.poll(() => page.locator("#sign-in-error").textContent()).toContain("don't match");
+    await expect.poll(() => page.locator("#sign-in-error").textContent()).toContain("Invalid email or password");
     await page.getByLabel("Password").fill(newPassword);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${app.url}/dashboard`);
@@ -369,7 +373,7 @@ describe("examples/app in a real browser", () => {
     await page.getByLabel("Current password").fill("not the current one");
     await page.getByLabel("New password", { exact: true }).fill(thirdPassword);
     await page.getByRole("button", { name: "Change password" }).click();
-    await expect.poll(() => page.locator("#password-error").textContent()).toBe("Your current password is not right.");
+    await expect.poll(() => page.locator("#password-error").textContent()).toBe("The password is wrong.");
     await page.getByLabel("Current password").fill(newPassword);
     await page.getByLabel("New password", { exact: true }).fill(thirdPassword);
     await page.getByRole("button", { name: "Change password" }).click();
@@ -381,7 +385,7 @@ describe("examples/app in a real browser", () => {
     // Proof beyond the session cookie: without the password nothing is sent.
     await page.getByLabel("Your password").fill("not my password");
     await page.getByRole("button", { name: "Send confirmation link" }).click();
-    await expect.poll(() => page.locator("#email-error").textContent()).toBe("Your current password is not right.");
+    await expect.poll(() => page.locator("#email-error").textContent()).toBe("The password is wrong.");
     await page.getByLabel("New email").fill(secondEmail);
     await page.getByLabel("Your password").fill(thirdPassword);
     await page.getByRole("button", { name: "Send confirmation link" }).click();
@@ -441,8 +445,14 @@ describe("examples/app in a real browser", () => {
     expect(storedFiles().filter((file) => file.includes("report"))).toEqual([]);
 
     await signIn(page, thirdPassword);
-    await expect.poll(() => page.locator("#sign-in-error").textContent()).toContain("don't match");
+    await expect.poll(() => page.locator("#sign-in-error").textContent()).toContain("Invalid email or password");
     await page.goto(`${app.url}/dashboard`);
     await page.waitForURL(/\/sign-in/);
+  });
+
+  it("logged no prerender error or warning with Cache Components on, building or serving", () => {
+    expect(buildLog()).toContain("Cache Components enabled");
+    expect(prerenderProblems(buildLog())).toEqual([]);
+    expect(prerenderProblems(app.logs())).toEqual([]);
   });
 });

@@ -9,12 +9,25 @@ import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_pro
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { startDevS3 } from "@tetrastack/backend/uploads/dev";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startDevS3 } from "../../app/scripts/dev-s3.mjs";
+
+/** A port nothing listens on at 127.0.0.1 right now, chosen by the OS. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => done(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -98,7 +111,7 @@ beforeAll(async () => {
   }
   scratch = mkdtempSync(join(tmpdir(), "mobile-api-walkthrough-"));
   // A phone PUTs without CORS; the bucket rule needs an origin all the same.
-  s3 = await startDevS3({ origins: ["http://127.0.0.1"], directory: join(scratch, "s3"), port: 0 });
+  s3 = await startDevS3({ allowedOrigins: ["http://127.0.0.1"], directory: join(scratch, "s3"), port: 0 });
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
@@ -108,10 +121,7 @@ beforeAll(async () => {
     DATABASE_URL: `file:${join(scratch, "mobile-api.db")}`,
     AUTH_SECRET: randomBytes(33).toString("base64url"),
     AUTH_TRUST_HOST: "true",
-    S3_ENDPOINT: s3.endpoint,
-    R2_BUCKET: s3.bucket,
-    R2_ACCESS_KEY_ID: s3.accessKeyId,
-    R2_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    ...s3.env,
   };
   for (const name of ["AUTH_URL", "NEXTAUTH_URL", "R2_ACCOUNT_ID", "DATABASE_AUTH_TOKEN"]) delete env[name];
   child = spawn(process.execPath, [nextBin, "start", "--hostname", "127.0.0.1", "--port", String(port)], {

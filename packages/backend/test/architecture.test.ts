@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const ENTRIES = [
-  ...["auth", "database", "database/postgres", "uploads", "uploads/dev", "utils"].map((subpath) => `src/${subpath}/index.ts`),
+  ...["auth", "database", "database/postgres", "uploads", "uploads/dev", "utils"].map(
+    (subpath) => `src/${subpath}/index.ts`,
+  ),
   "src/uploads/dev/cli.ts",
 ];
 

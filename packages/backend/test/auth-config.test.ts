@@ -97,6 +97,35 @@ describe("createAuth option validation", () => {
     expect(createAuth({ db, sendEmail }).handlers).toBeDefined();
   });
 
+  /** @see /tmp/issues/16.md (item 3: `npx auth secret` now prints BETTER_AUTH_SECRET) */
+  it("names AUTH_SECRET and a command that prints one when the secret is missing or short", () => {
+    vi.stubEnv("AUTH_SECRET", "");
+    vi.stubEnv("NEXTAUTH_SECRET", "");
+    vi.stubEnv("BETTER_AUTH_SECRET", "");
+    const [missing] = configError(() => createAuth({ db })).issues;
+    expect(missing?.message).toBe(
+      "is missing: set AUTH_SECRET to at least 32 random characters (`openssl rand -base64 33` prints one) or pass `secret`",
+    );
+    // What `npx auth secret` (Better Auth's CLI) leaves behind: said explicitly.
+    vi.stubEnv("BETTER_AUTH_SECRET", TEST_SECRET);
+    const [better] = configError(() => createAuth({ db })).issues;
+    expect(better?.message).toMatch(
+      /^is missing: BETTER_AUTH_SECRET is set, but Auth.js reads AUTH_SECRET, which is not: /,
+    );
+    expect(better?.message).toContain("`openssl rand -base64 33`");
+    expect(better?.message).not.toContain(TEST_SECRET);
+    vi.stubEnv("NODE_ENV", "production");
+    vi.stubEnv("AUTH_SECRET", "short-secret");
+    const [short] = configError(() => createAuth({ db, sendEmail: false })).issues;
+    expect(short).toEqual({
+      path: "secret",
+      message:
+        "must be at least 32 characters in production: set AUTH_SECRET to a new random value (`openssl rand -base64 33` prints one)",
+    });
+    expect(JSON.stringify(short)).not.toContain("short-secret");
+    for (const issue of [missing, better, short]) expect(issue?.message).not.toContain("npx auth secret");
+  });
+
   it("refuses to start in production without a way to send account mail", () => {
     vi.stubEnv("NODE_ENV", "production");
     vi.stubEnv("AUTH_SECRET", TEST_SECRET);

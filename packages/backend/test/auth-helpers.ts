@@ -28,7 +28,23 @@ export function recordingLogger(): {
   };
 }
 
-/** An auth instance over a fresh migrated libSQL file database (or the given one). */
+/**
+ * The production defaults of the rate-limit budgets and the lockout threshold. Vitest runs with
+ * NODE_ENV=test, where `createAuth` defaults to budgets 10 times larger (the development
+ * defaults); `createTestAuth` applies these instead, so every test sees what production does.
+ * test/auth-development-limits.test.ts checks both sets of defaults.
+ */
+export const PRODUCTION_LIMITS = {
+  rateLimit: {
+    signIn: { perIP: 30, perAccount: 10 },
+    register: { perIP: 10, perAccount: 5 },
+    email: { perIP: 10, perAccount: 3 },
+    confirm: { perIP: 30, perAccount: 10 },
+  },
+  lockout: { threshold: 5 },
+} as const;
+
+/** An auth instance over a fresh migrated libSQL file database (or the given one), with production limits. */
 export async function createTestAuth(
   options: Partial<AuthOptions> = {},
   database?: { db: Database },
@@ -42,7 +58,15 @@ export async function createTestAuth(
     logger,
     ...options,
     // The test clients send their address in X-Forwarded-For, as one proxy in front of the app would.
-    rateLimit: { clientIP: { forwardedHops: 1 }, ...options.rateLimit },
+    rateLimit: {
+      clientIP: { forwardedHops: 1 },
+      ...options.rateLimit,
+      signIn: { ...PRODUCTION_LIMITS.rateLimit.signIn, ...options.rateLimit?.signIn },
+      register: { ...PRODUCTION_LIMITS.rateLimit.register, ...options.rateLimit?.register },
+      email: { ...PRODUCTION_LIMITS.rateLimit.email, ...options.rateLimit?.email },
+      confirm: { ...PRODUCTION_LIMITS.rateLimit.confirm, ...options.rateLimit?.confirm },
+    },
+    lockout: { ...PRODUCTION_LIMITS.lockout, ...options.lockout },
     password: { scrypt: FAST_SCRYPT, ...options.password },
   });
   return { auth, db: t.db, errors, cleanup: t.cleanup };

@@ -1,6 +1,6 @@
 // Must come first: registers the module hooks before anything loads next-auth.
 import "./auth-next-request.js";
-import { count, sql } from "drizzle-orm";
+import { count } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Auth, isTetrastackError } from "../src/auth/index.js";
 import type { Database } from "../src/database/index.js";

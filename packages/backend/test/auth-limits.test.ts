@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { count, eq, sql } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSessionToken, isTetrastackError, RateLimitError } from "../src/auth/index.js";
-import { createDatabase, type Database } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import { deleteInBatches } from "../src/shared/batches.js";
 import { Browser, createTestAuth, errorCodeOf, PASSWORD, register } from "./auth-helpers.js";
 import { rateLimits, sessions, users } from "./engines/tables.js";

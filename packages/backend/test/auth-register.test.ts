@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthAdapter } from "../src/auth/authjs/adapter.js";
 import { type Auth, ConflictError, isTetrastackError, ValidationError } from "../src/auth/index.js";
 import { createSessionStore } from "../src/auth/session/store.js";
-import { createDatabase, type Database } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import { Browser, createTestAuth, errorCodeOf, PASSWORD } from "./auth-helpers.js";
 import { accounts, authenticators, rateLimits, sessions, users, verificationTokens } from "./engines/tables.js";
 import { createTestDatabase, onPostgres, openSecondClient, runSQL } from "./helpers.js";

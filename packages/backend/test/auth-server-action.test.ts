@@ -1,50 +1,44 @@
 // Must come first: registers the module hooks before anything loads next-auth.
 import "./auth-next-request.js";
-import { count, eq, sql } from "drizzle-orm";
-import { unstable_rethrow } from "next/navigation";
+import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Auth,
-  getSignInError,
-  hashSessionToken,
-  isTetrastackError,
-  type SignInFailure,
-  ValidationError,
-} from "../src/auth/index.js";
+import { type ActionError, type Auth, hashSessionToken, isTetrastackError, toActionError } from "../src/auth/index.js";
 import { createTestAuth, PASSWORD } from "./auth-helpers.js";
 import { inRequest, requestScope, type ScopeCookie } from "./auth-next-request.js";
 import { sessions } from "./engines/tables.js";
 
-// The README's server actions, verbatim apart from the imports, run against the real next-auth
-// `signIn`/`signOut` and this package's helpers. Only Next's request scope is simulated (see
-// auth-next-request.ts).
+// The README's server actions (login, sign-up), verbatim apart from the imports, run against the
+// real next-auth `signIn`/`signOut` and this package's helpers. Only Next's request scope is
+// simulated (see auth-next-request.ts).
 function actions(auth: Auth) {
-  async function login(
-    _state: unknown,
-    formData: FormData,
-  ): Promise<{ error?: SignInFailure["code"]; retryAfter?: number }> {
+  const { registerUser, signIn } = auth;
+  type LoginState = { error?: ActionError; email?: string };
+  async function login(_state: LoginState | undefined, formData: FormData): Promise<LoginState> {
     try {
-      await auth.signIn("credentials", formData);
+      await signIn("credentials", formData); // email, password, and an optional redirectTo field
       return {};
     } catch (error) {
-      unstable_rethrow(error);
-      const failure = getSignInError(error);
-      if (failure) return { error: failure.code, ...(failure.retryAfter && { retryAfter: failure.retryAfter }) };
-      throw error;
+      // INVALID_CREDENTIALS | ACCOUNT_LOCKED | EMAIL_NOT_VERIFIED | RATE_LIMITED (retryAfter) | UNTRUSTED_HOST…
+      return { ...toActionError(error), email: String(formData.get("email") ?? "") };
     }
   }
-  async function registerAction(_state: unknown, formData: FormData): Promise<{ error?: string; fields?: string[] }> {
+  type SignUpState = { error?: ActionError; name?: string; email?: string };
+  async function signUp(_state: SignUpState | undefined, formData: FormData): Promise<SignUpState> {
     try {
-      await auth.registerUser(formData);
+      await registerUser(formData); // { email, password, name? }: validated, email trimmed + lower-cased
+      formData.set("redirectTo", "/dashboard");
+      await signIn("credentials", formData); // signs the new user in and redirects
+      return {};
     } catch (error) {
-      if (error instanceof ValidationError) return { error: error.code, fields: error.issues.map((i) => i.path) };
-      if (isTetrastackError(error, "CONFLICT") || isTetrastackError(error, "RATE_LIMITED"))
-        return { error: error.code };
-      throw error;
+      // VALIDATION_FAILED (error.issues: { path, message } per field), CONFLICT, RATE_LIMITED…
+      return {
+        ...toActionError(error),
+        name: String(formData.get("name") ?? ""),
+        email: String(formData.get("email") ?? ""),
+      };
     }
-    return login(undefined, formData);
   }
-  return { login, registerAction };
+  return { login, registerAction: signUp };
 }
 
 function form(fields: Record<string, string>): FormData {
@@ -98,7 +92,10 @@ describe("server actions and server helpers", () => {
     const result = await inRequest(requestScope(other, "198.51.100.99"), () =>
       login(undefined, form({ email: "dana@example.com", password: "wrong password!" })),
     );
-    expect(result).toEqual({ error: "INVALID_CREDENTIALS" });
+    expect(result).toEqual({
+      error: { code: "INVALID_CREDENTIALS", message: "Invalid email or password." },
+      email: "dana@example.com",
+    });
     expect(other.has("authjs.session-token")).toBe(false);
   });
 
@@ -108,12 +105,11 @@ describe("server actions and server helpers", () => {
       inRequest(requestScope(new Map()), () =>
         login(undefined, form({ email: "locked@example.com", password: "nope nope" })),
       );
-    expect(await attempt()).toEqual({ error: "INVALID_CREDENTIALS" });
-    expect(await attempt()).toEqual({ error: "INVALID_CREDENTIALS" });
-    expect(await attempt()).toEqual({ error: "INVALID_CREDENTIALS" });
+    for (let i = 0; i < 3; i++) expect((await attempt()).error?.code).toBe("INVALID_CREDENTIALS");
     const locked = await attempt();
-    expect(locked.error).toBe("ACCOUNT_LOCKED");
-    expect(locked.retryAfter).toBeGreaterThan(50);
+    expect(locked.error?.code).toBe("ACCOUNT_LOCKED");
+    expect(locked.error?.message).toBe("Too many failed sign-ins for this account; try again later.");
+    expect(locked.error?.retryAfter).toBeGreaterThan(50);
   });
 
   it("registerUser reads the client address from the request for its per-IP limit", async () => {
@@ -121,16 +117,18 @@ describe("server actions and server helpers", () => {
     const scope = () => requestScope(new Map(), "192.0.2.50");
     const data = (email: string) => form({ email, password: "x" });
     // Validation runs before the limiter: malformed input does not spend the address's budget.
-    expect(await inRequest(scope(), () => registerAction(undefined, data("a@example.com")))).toEqual({
-      error: "VALIDATION_FAILED",
-      fields: ["password"],
-    });
+    const invalid = await inRequest(scope(), () => registerAction(undefined, data("a@example.com")));
+    expect(invalid.error?.code).toBe("VALIDATION_FAILED");
+    expect(invalid.error?.issues?.map((issue) => issue.path)).toEqual(["password"]);
+    expect(invalid.email).toBe("a@example.com");
     const ok = form({ email: "one@example.com", password: PASSWORD });
     const two = form({ email: "two@example.com", password: PASSWORD });
     const three = form({ email: "three@example.com", password: PASSWORD });
     await inRequest(scope(), () => registerAction(undefined, ok)).catch((e: unknown) => e);
     await inRequest(scope(), () => registerAction(undefined, two)).catch((e: unknown) => e);
-    expect(await inRequest(scope(), () => registerAction(undefined, three))).toEqual({ error: "RATE_LIMITED" });
+    const limited = await inRequest(scope(), () => registerAction(undefined, three));
+    expect(limited.error?.code).toBe("RATE_LIMITED");
+    expect(limited.error?.retryAfter).toBeGreaterThan(0);
   });
 
   it("requireUser throws UnauthorizedError, or redirects when asked", async () => {

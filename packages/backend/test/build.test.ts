@@ -25,6 +25,9 @@ async function bundledPackages(subpath: Subpath): Promise<{ packages: Set<string
     platform: "node",
     metafile: true,
     logLevel: "silent",
+    // Next's tracer (reached through next/cache) requires this optional peer in a try/catch and
+    // falls back to its own compiled copy; Next's bundler does the same.
+    external: ["@opentelemetry/api"],
   });
   const packages = new Set<string>();
   for (const input of Object.keys(result.metafile.inputs)) {

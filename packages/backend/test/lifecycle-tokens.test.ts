@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Auth } from "../src/auth/index.js";
-import { createDatabase, type Database } from "../src/database/index.js";
+import type { Database } from "../src/database/index.js";
 import { Browser, createTestAuth, ORIGIN, PASSWORD, register } from "./auth-helpers.js";
 import { users, verificationTokens } from "./engines/tables.js";
 import { createTestDatabase, openSecondClient } from "./helpers.js";

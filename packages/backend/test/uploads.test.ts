@@ -85,34 +85,62 @@ async function put(url: string, headers: Record<string, string>, body: Uint8Arra
 }
 
 describe("createUploads", () => {
-  it("throws one ConfigError naming every missing R2 variable, without values", () => {
+  it("is created without R2 variables (as in `next build`) and rejects the first use of storage with one ConfigError naming each", async () => {
     vi.stubEnv("R2_ACCOUNT_ID", "");
     vi.stubEnv("R2_ACCESS_KEY_ID", "");
     vi.stubEnv("R2_SECRET_ACCESS_KEY", "");
     vi.stubEnv("R2_BUCKET", "");
     try {
-      const error = (() => {
-        try {
-          createUploads({ db });
-        } catch (caught) {
-          return caught;
+      const unconfigured = createUploads({ db });
+      expect(unconfigured.multipartThreshold).toBe(100 * 1024 * 1024);
+      // The uploads table needs no credentials.
+      expect((await unconfigured.listUploads(alice)).items).toBeInstanceOf(Array);
+      const input = { policy: "document", filename: "a.pdf", contentType: "application/pdf", size: 10, ownerId: alice };
+      // Every use of storage, each time: nothing half-configured is kept.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const error = await unconfigured.createUploadURL(input).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        thrown.push(error);
+        expect(error).toBeInstanceOf(ConfigError);
+        const configError = error as ConfigError;
+        expect(configError.issues.map((issue) => issue.path).sort()).toEqual([
+          "accessKeyId",
+          "accountId",
+          "bucket",
+          "secretAccessKey",
+        ]);
+        for (const variable of ["R2_ACCOUNT_ID", "R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY", "R2_BUCKET"]) {
+          expect(configError.message).toContain(variable);
         }
-      })();
-      thrown.push(error);
-      expect(error).toBeInstanceOf(ConfigError);
-      const configError = error as ConfigError;
-      expect(configError.issues.map((issue) => issue.path).sort()).toEqual([
-        "accessKeyId",
-        "accountId",
-        "bucket",
-        "secretAccessKey",
-      ]);
-      for (const variable of ["R2_ACCOUNT_ID", "R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY", "R2_BUCKET"]) {
-        expect(configError.message).toContain(variable);
       }
+      // Set later (the server's environment, not the build's): the same instance now signs.
+      vi.stubEnv("R2_ACCOUNT_ID", "0123456789abcdef0123456789abcdef");
+      vi.stubEnv("R2_ACCESS_KEY_ID", "env-key-id");
+      vi.stubEnv("R2_SECRET_ACCESS_KEY", CANARY_SECRET);
+      vi.stubEnv("R2_BUCKET", "env-bucket");
+      const signed = await unconfigured.createUploadURL(input);
+      expect(new URL(signed.url).host).toBe("0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com");
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it("still refuses bad options at creation, credentials given with the wrong type included", () => {
+    const error = (() => {
+      try {
+        createUploads({ db, expiresInSeconds: 0, accessKeyId: 42 as never });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    thrown.push(error);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues.map((issue) => issue.path).sort()).toEqual([
+      "accessKeyId",
+      "expiresInSeconds",
+    ]);
   });
 
   it("reads the credentials from the R2_* environment variables and signs for the R2 endpoint", async () => {

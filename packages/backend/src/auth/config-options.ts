@@ -19,8 +19,10 @@ import { type SessionOptions, sessionOptionsSchema } from "./session/options.js"
 export interface AuthConfigOptions {
   /**
    * Secret for CSRF tokens and (with the JWT strategy) session cookies; an array rotates keys,
-   * newest first. Required, at least 32 characters in production: `npx auth secret`.
-   * @default process.env.AUTH_SECRET
+   * newest first. Required, at least 32 characters in production: `openssl rand -base64 33`
+   * prints one. (`npx auth secret` now runs Better Auth's CLI, which prints `BETTER_AUTH_SECRET`,
+   * a name Auth.js never reads.)
+   * @default process.env.AUTH_SECRET, else process.env.NEXTAUTH_SECRET
    */
   secret?: string | string[];
   /**
@@ -159,20 +161,29 @@ export const configShape = {
   redirectUnauthenticatedTo: relativePath.optional(),
 };
 
+/** A command that prints a good secret on any machine with OpenSSL (macOS, Linux, Git Bash). */
+const PRINT_SECRET = "`openssl rand -base64 33`";
+
 // Field-level checks (not object-level ones, which zod skips once another field has failed), so
 // that one ConfigError names every problem.
 function checkSecret(value: string | string[] | undefined, ctx: z.RefinementCtx): void {
   const secrets = value === undefined ? [] : Array.isArray(value) ? value : [value];
   if (secrets.length === 0 || secrets.some((secret) => secret.length === 0)) {
-    if (!env.isBuildPhase()) {
-      ctx.addIssue({
-        code: "custom",
-        message: "is missing: set AUTH_SECRET (generate one with `npx auth secret`) or pass `secret`",
-      });
-    }
+    if (!env.isBuildPhase()) ctx.addIssue({ code: "custom", message: missingSecretMessage() });
   } else if (env.isProduction() && secrets.some((secret) => secret.length < 32)) {
-    ctx.addIssue({ code: "custom", message: "must be at least 32 characters in production" });
+    ctx.addIssue({
+      code: "custom",
+      message: `must be at least 32 characters in production: set AUTH_SECRET to a new random value (${PRINT_SECRET} prints one)`,
+    });
   }
+}
+
+function missingSecretMessage(): string {
+  const fix = `set AUTH_SECRET to at least 32 random characters (${PRINT_SECRET} prints one) or pass \`secret\``;
+  // `npx auth secret` is now Better Auth's CLI: its BETTER_AUTH_SECRET is a name Auth.js never reads.
+  return env.hasBetterAuthSecret()
+    ? `is missing: BETTER_AUTH_SECRET is set, but Auth.js reads AUTH_SECRET, which is not: ${fix}`
+    : `is missing: ${fix}`;
 }
 
 function checkProviders(providers: Provider[], ctx: z.RefinementCtx): void {

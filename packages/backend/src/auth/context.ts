@@ -49,6 +49,12 @@ export interface Caller {
   clearSessionCookie(): Promise<void>;
   /** Sends the caller elsewhere (a redirect), where the entry point can; else returns false. */
   redirect(url: string): false | never;
+  /**
+   * Resolves once the caller is being served at request time: a prerender (Next's Cache
+   * Components) stops here, so what follows may read the clock. Entry points that never
+   * prerender leave it out.
+   */
+  atRequestTime?(): Promise<void>;
 }
 
 /** @internal How sessions are read, whichever strategy and entry point. */
@@ -148,10 +154,7 @@ export function createAuthContext(
   const tables: AuthTables = { ...defaultTables(dialect.name), ...(settings.tables as Partial<AuthTables>) };
   const limiter = createLimiter(
     rateLimit.storage === "memory" ? memoryStore() : databaseStore(db, tables.rateLimits, dialect),
-    {
-      enabled: rateLimit.enabled,
-      lockout,
-    },
+    { enabled: rateLimit.enabled, lockout, warn: logger.warn },
   );
   // Links in mails: the configured public URL, never the request's Host header.
   const baseURL = (settings.baseURL ?? new URL(settings.authURL ?? DEV_BASE_URL).origin).replace(/\/+$/, "");

@@ -1,5 +1,6 @@
 import { env } from "../shared/env.js";
 import { parseOptions } from "../shared/validate.js";
+import { warnOnce } from "../shared/warn-once.js";
 import { createAPIBinding } from "./api/binding.js";
 import { type APIHandlers, createAPIHandlers } from "./api/handlers.js";
 import { checkAPISettings } from "./api/options.js";
@@ -91,7 +92,7 @@ export function createAuth<TDatabase extends AuthDatabase>(options: AuthOptions<
   ctx.sessionAccess = api.sessionAccess;
 
   // 3. The result: Auth.js's entry points, then one line per feature, then the JSON API over them.
-  const entryPoints = wrapEntryPoints(ctx, authjs.nextAuth, next);
+  const entryPoints = wrapEntryPoints(ctx, authjs, next);
   const methods = {
     ...sessionHelpers(ctx),
     ...registration(ctx, settings.registration),
@@ -120,15 +121,4 @@ function logger(settings: AuthSettings): (message: string, error?: unknown) => v
     } else if (error === undefined) console.warn(text);
     else console.warn(text, error);
   };
-}
-
-const WARNED = Symbol.for("@tetrastack/backend/auth/warned");
-
-/** One warning per process and message, however many auth instances a dev server creates. */
-function warnOnce(warn: (message: string) => void, message: string): void {
-  const global = globalThis as { [WARNED]?: Set<string> };
-  global[WARNED] ??= new Set();
-  if (global[WARNED].has(message)) return;
-  global[WARNED].add(message);
-  warn(message);
 }

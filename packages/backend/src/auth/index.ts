@@ -9,6 +9,13 @@
 
 /** What a one-time link is for (the `purpose` column of `verification_tokens`). */
 export type { TokenPurpose } from "../database/tables.js";
+/** A Server Action's caught error (the package's, or `signIn`'s) as `{ error: { code, message } }` for its form. */
+export {
+  type ActionError,
+  type ActionErrorCode,
+  type ToActionErrorOptions,
+  toActionError,
+} from "../shared/action-error.js";
 /** The errors this subpath throws (`isTetrastackError(e, "CONFLICT")` works across package copies). */
 export {
   AccountLockedError,
@@ -29,6 +36,7 @@ export {
   TokenError,
   type TokenErrorCode,
   UnauthorizedError,
+  UntrustedHostError,
   ValidationError,
 } from "../shared/errors.js";
 /** The email normalisation used everywhere emails are stored or looked up. */

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { databaseDialect, tableDialect } from "../database/dialect.js";
 import { env } from "../shared/env.js";
 import { ConfigError, type ErrorIssue } from "../shared/errors.js";
-import { fnSchema as fn, isFunction, tableSchema as table } from "../shared/schemas.js";
+import { fnSchema as fn, tableSchema as table } from "../shared/schemas.js";
 import { type APIOptions, apiOptionsSchema } from "./api/options.js";
 import { type AccountLinkingOptions, accountLinkingOptionsSchema } from "./authjs/account-linking.js";
 import { type AuthConfigOptions, configShape } from "./config-options.js";

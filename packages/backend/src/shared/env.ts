@@ -8,6 +8,13 @@ export const env = {
   authSecret(): string | undefined {
     return process.env.AUTH_SECRET || process.env.NEXTAUTH_SECRET || undefined;
   },
+  /**
+   * True when `BETTER_AUTH_SECRET` is set: `npx auth secret` now runs Better Auth's CLI, which
+   * prints that name, and a first-time setup may end with only it set. Auth.js never reads it.
+   */
+  hasBetterAuthSecret(): boolean {
+    return Boolean(process.env.BETTER_AUTH_SECRET);
+  },
   /** `AUTH_URL`, else `NEXTAUTH_URL`: the app's public URL, when set. */
   authURL(): string | undefined {
     return process.env.AUTH_URL || process.env.NEXTAUTH_URL || undefined;
@@ -40,6 +47,14 @@ export const env = {
   /** `next build`, which runs with NODE_ENV=production but without runtime secrets. */
   isBuildPhase(): boolean {
     return process.env.NEXT_PHASE === "phase-production-build";
+  },
+  /**
+   * Anything but NODE_ENV=production (`next dev`, tests, scripts): where the development
+   * defaults of the rate limits and their one-time hints apply. `next build` and `next start`
+   * run with NODE_ENV=production, so they never get them.
+   */
+  isDevelopment(): boolean {
+    return process.env.NODE_ENV !== "production";
   },
   /**
    * Production, but not `next build`: the server that serves requests validates again when it

@@ -35,6 +35,7 @@ export {
   StaleSessionError,
   TokenError,
   type TokenErrorCode,
+  UntrustedHostError,
 } from "./errors/auth.js";
 export { type ErrorIssue, TetrastackError, type TetrastackErrorOptions } from "./errors/base.js";
 export {

@@ -8,6 +8,13 @@
 
 /** Lifecycle of an upload record: `pending`, `uploaded`, `deleted`. */
 export type { UploadStatus } from "../database/tables.js";
+/** A Server Action's caught error as `{ error: { code, message } }`, the shape to return to a form. */
+export {
+  type ActionError,
+  type ActionErrorCode,
+  type ToActionErrorOptions,
+  toActionError,
+} from "../shared/action-error.js";
 /** Errors thrown by `/uploads`; switch on `code` or use `isTetrastackError(error, code)`. */
 export {
   ConfigError,

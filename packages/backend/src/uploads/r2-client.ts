@@ -63,6 +63,29 @@ export interface R2Client {
 }
 
 /**
+ * @internal An R2Client built by `create` on its first call and kept. A `create` that throws (a
+ * ConfigError for missing credentials) makes that call reject, and the next call tries again.
+ */
+export function lazyR2Client(create: () => R2Client): R2Client {
+  let client: R2Client | undefined;
+  const get = async (): Promise<R2Client> => {
+    client ??= create();
+    return client;
+  };
+  return {
+    presignPut: async (input) => (await get()).presignPut(input),
+    presignGet: async (input) => (await get()).presignGet(input),
+    presignUploadPart: async (input) => (await get()).presignUploadPart(input),
+    head: async (key) => (await get()).head(key),
+    copy: async (input) => (await get()).copy(input),
+    delete: async (key) => (await get()).delete(key),
+    createMultipart: async (input) => (await get()).createMultipart(input),
+    completeMultipart: async (input) => (await get()).completeMultipart(input),
+    abortMultipart: async (input) => (await get()).abortMultipart(input),
+  };
+}
+
+/**
  * @internal One S3 client for the lifetime of the factory. Region `auto` is what R2 expects.
  * Checksums are `WHEN_REQUIRED`: the SDK's default (`WHEN_SUPPORTED`) signs a CRC32 of the empty
  * body into presigned PUT URLs (`x-amz-checksum-crc32=AAAAAA==`), which breaks every real upload

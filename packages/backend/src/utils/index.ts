@@ -13,6 +13,13 @@ import {
   UnauthorizedError as UnauthorizedErrorClass,
 } from "../shared/errors.js";
 
+/** A Server Action's caught error as `{ error: { code, message } }`, the shape to return to a form. */
+export {
+  type ActionError,
+  type ActionErrorCode,
+  type ToActionErrorOptions,
+  toActionError,
+} from "../shared/action-error.js";
 /** What /utils throws (`ValidationError`), and the checks that work on every error of the package. */
 export {
   type ErrorClassByCode,

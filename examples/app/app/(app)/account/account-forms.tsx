@@ -8,7 +8,7 @@ import { changeEmailAction, changePasswordAction, deleteAccountAction } from "./
 
 /** When a change needs a fresh sign-in, offer one that comes back here. */
 function Reauthenticate({ state }: { state: FormState }) {
-  if (state.error !== "SESSION_STALE") return null;
+  if (state.error?.code !== "SESSION_STALE") return null;
   return (
     <p>
       <Link href="/sign-in?notice=reauth&callbackUrl=/account">Sign in again</Link>
@@ -48,7 +48,7 @@ export function ChangePasswordForm() {
         error={state.fields?.newPassword}
         hint="At least 8 characters. Your other devices will be signed out."
       />
-      <FormError id="password-error" error={state.error} retryAfter={state.retryAfter} />
+      <FormError id="password-error" error={state.error} />
       <Reauthenticate state={state} />
       <Success state={state} />
       <button type="submit" className="primary" disabled={pending}>
@@ -81,7 +81,7 @@ export function ChangeEmailForm({ current }: { current: string }) {
         error={state.fields?.password}
         hint="A signed-in browser alone cannot move your account to another address."
       />
-      <FormError id="email-error" error={state.error} retryAfter={state.retryAfter} />
+      <FormError id="email-error" error={state.error} />
       <Reauthenticate state={state} />
       <Success state={state} />
       <button type="submit" className="primary" disabled={pending}>
@@ -103,7 +103,7 @@ export function DeleteAccountForm() {
         <label htmlFor="delete-password">Password to confirm</label>
         <input id="delete-password" name="password" type="password" autoComplete="current-password" required />
       </div>
-      <FormError id="delete-error" error={state.error} retryAfter={state.retryAfter} />
+      <FormError id="delete-error" error={state.error} />
       <Reauthenticate state={state} />
       <button type="submit" className="danger" disabled={pending}>
         {pending ? "Deleting…" : "Delete my account"}

@@ -11,8 +11,11 @@ import type { FormState } from "@/lib/form-state";
 export async function addNote(_state: FormState, formData: FormData): Promise<FormState> {
   const { user } = await requireUser();
   const body = String(formData.get("body") ?? "").trim();
-  if (!body) return { error: "EMPTY_NOTE" };
-  if (body.length > 2000) return { error: "VALIDATION_FAILED", fields: { body: "must be at most 2000 characters" } };
+  if (!body) return { error: { code: "EMPTY_NOTE", message: "Write something first." } };
+  if (body.length > 2000) {
+    const message = "A note can be at most 2000 characters.";
+    return { error: { code: "VALIDATION_FAILED", message }, fields: { body: message } };
+  }
   await db.insert(notes).values({ userId: user.id, body });
   revalidatePath("/dashboard");
   return { ok: "Note added." };

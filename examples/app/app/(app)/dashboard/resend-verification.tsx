@@ -13,7 +13,7 @@ export function ResendVerification() {
         {pending ? "Sending…" : "Send a new link"}
       </button>{" "}
       <span role="status">{state.ok ?? ""}</span>
-      <FormError id="resend-error" error={state.error} retryAfter={state.retryAfter} />
+      <FormError id="resend-error" error={state.error} />
     </form>
   );
 }

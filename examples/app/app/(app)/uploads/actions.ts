@@ -1,15 +1,20 @@
 "use server";
 
-import { isTetrastackError } from "@tetrastack/backend/uploads";
+import { toActionError } from "@tetrastack/backend/uploads";
 import { revalidatePath } from "next/cache";
 import { getClientIP, requireUser } from "@/auth";
-import type { FormState } from "@/lib/form-state";
-import { getUploads } from "@/lib/uploads";
+import type { FormFailure, FormState } from "@/lib/form-state";
+import { uploads } from "@/lib/uploads";
+
+/**
+ * A refused step, as `toActionError` gives it: `{ code, message }` (UPLOAD_TOO_LARGE, RATE_LIMITED
+ * with retryAfter…). Returned, not thrown: a production browser shows a thrown error's message
+ * only as a generic React error.
+ */
+export type Refusal = { error: FormFailure };
 
 /** What the browser needs to PUT the file: exactly this URL, method and headers. */
-export type StartUploadResult =
-  | { url: string; method: "PUT"; headers: Record<string, string>; key: string }
-  | { error: string; retryAfter?: number };
+export type StartUploadResult = { url: string; method: "PUT"; headers: Record<string, string>; key: string } | Refusal;
 
 /** One part URL: PUT exactly `size` bytes of the file, starting at `(partNumber - 1) * partSize`. */
 export interface PartURL {
@@ -21,22 +26,15 @@ export interface PartURL {
 /** A started multipart upload: how to cut the file, and the first batch of part URLs. */
 export type StartMultipartResult =
   | { key: string; uploadId: string; partSize: number; partCount: number; signBatchSize: number; parts: PartURL[] }
-  | { error: string; retryAfter?: number };
+  | Refusal;
 
 type File = { name: string; type: string; size: number };
-
-/** The package's error as `{ error: code }` (plus `retryAfter` when rate limited); anything else is rethrown. */
-function refusal(error: unknown): { error: string; retryAfter?: number } {
-  if (isTetrastackError(error, "RATE_LIMITED")) return { error: error.code, retryAfter: error.retryAfter };
-  if (isTetrastackError(error)) return { error: error.code };
-  throw error;
-}
 
 /** Step 1: validate the file against the policy and the rate limit, record a pending upload and sign a PUT URL. */
 export async function startUpload(file: File): Promise<StartUploadResult> {
   const { user } = await requireUser();
   try {
-    const { url, method, headers, key } = await getUploads().createUploadURL({
+    const { url, method, headers, key } = await uploads.createUploadURL({
       policy: "attachment",
       filename: file.name,
       contentType: file.type,
@@ -46,17 +44,17 @@ export async function startUpload(file: File): Promise<StartUploadResult> {
     });
     return { url, method, headers, key };
   } catch (error) {
-    return refusal(error);
+    return toActionError(error);
   }
 }
 
 /** Step 3: after the browser's PUT, check the stored object (size, type, owner) and mark it uploaded. */
-export async function completeUpload(key: string): Promise<{ error?: string }> {
+export async function completeUpload(key: string): Promise<Partial<Refusal>> {
   const { user } = await requireUser();
   try {
-    await getUploads().completeUpload({ key, ownerId: user.id });
+    await uploads.completeUpload({ key, ownerId: user.id });
   } catch (error) {
-    return refusal(error);
+    return toActionError(error);
   }
   revalidatePath("/uploads");
   return {};
@@ -66,7 +64,7 @@ export async function completeUpload(key: string): Promise<{ error?: string }> {
 export async function startMultipartUpload(file: File): Promise<StartMultipartResult> {
   const { user } = await requireUser();
   try {
-    const started = await getUploads().createMultipartUpload({
+    const started = await uploads.createMultipartUpload({
       policy: "attachment",
       filename: file.name,
       contentType: file.type,
@@ -78,7 +76,7 @@ export async function startMultipartUpload(file: File): Promise<StartMultipartRe
     const { key, uploadId, partSize, partCount, signBatchSize } = started;
     return { key, uploadId, partSize, partCount, signBatchSize, parts };
   } catch (error) {
-    return refusal(error);
+    return toActionError(error);
   }
 }
 
@@ -86,13 +84,13 @@ export async function startMultipartUpload(file: File): Promise<StartMultipartRe
 export async function signUploadParts(
   upload: { key: string; uploadId: string },
   partNumbers: number[],
-): Promise<{ parts: PartURL[] } | { error: string }> {
+): Promise<{ parts: PartURL[] } | Refusal> {
   const { user } = await requireUser();
   try {
-    const { parts } = await getUploads().signUploadParts({ ...upload, ownerId: user.id, partNumbers });
+    const { parts } = await uploads.signUploadParts({ ...upload, ownerId: user.id, partNumbers });
     return { parts: parts.map(({ partNumber, url, size }) => ({ partNumber, url, size })) };
   } catch (error) {
-    return refusal(error);
+    return toActionError(error);
   }
 }
 
@@ -100,12 +98,12 @@ export async function signUploadParts(
 export async function completeMultipartUpload(
   upload: { key: string; uploadId: string },
   parts: { partNumber: number; etag: string }[],
-): Promise<{ error?: string }> {
+): Promise<Partial<Refusal>> {
   const { user } = await requireUser();
   try {
-    await getUploads().completeMultipartUpload({ ...upload, ownerId: user.id, parts });
+    await uploads.completeMultipartUpload({ ...upload, ownerId: user.id, parts });
   } catch (error) {
-    return refusal(error);
+    return toActionError(error);
   }
   revalidatePath("/uploads");
   return {};
@@ -115,10 +113,11 @@ export async function completeMultipartUpload(
 export async function abortMultipartUpload(upload: { key: string; uploadId: string }): Promise<void> {
   const { user } = await requireUser();
   try {
-    await getUploads().abortMultipartUpload({ ...upload, ownerId: user.id });
+    await uploads.abortMultipartUpload({ ...upload, ownerId: user.id });
   } catch (error) {
-    // Storage also drops incomplete uploads by itself after 7 days (R2), so a failed abort is not fatal.
-    refusal(error);
+    // Storage also drops incomplete uploads by itself after 7 days (R2), so a failed abort is not
+    // fatal: toActionError only logs what is unexpected (and lets Next's redirects through).
+    toActionError(error);
   }
 }
 
@@ -126,9 +125,9 @@ export async function abortMultipartUpload(upload: { key: string; uploadId: stri
 export async function deleteUpload(_state: FormState, formData: FormData): Promise<FormState> {
   const { user } = await requireUser();
   try {
-    await getUploads().deleteUpload(String(formData.get("key")), { ownerId: user.id });
+    await uploads.deleteUpload(String(formData.get("key")), { ownerId: user.id });
   } catch (error) {
-    return refusal(error);
+    return toActionError(error);
   }
   revalidatePath("/uploads");
   return {};

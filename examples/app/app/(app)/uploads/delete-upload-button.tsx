@@ -2,7 +2,6 @@
 
 import { useActionState } from "react";
 import type { FormState } from "@/lib/form-state";
-import { describeError } from "@/lib/messages";
 import { deleteUpload } from "./actions";
 
 export function DeleteUploadButton({ uploadKey, filename }: { uploadKey: string; filename: string }) {
@@ -13,7 +12,7 @@ export function DeleteUploadButton({ uploadKey, filename }: { uploadKey: string;
       <button type="submit" disabled={pending} aria-label={`Delete ${filename}`}>
         {pending ? "Deleting…" : "Delete"}
       </button>
-      {state.error ? <span role="alert">{describeError(state.error)}</span> : null}
+      {state.error ? <span role="alert">{state.error.message}</span> : null}
     </form>
   );
 }

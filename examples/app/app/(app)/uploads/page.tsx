@@ -1,8 +1,7 @@
-import { isTetrastackError, type UploadRecord } from "@tetrastack/backend/uploads";
+import { toActionError, type UploadRecord } from "@tetrastack/backend/uploads";
 import type { Metadata } from "next";
 import { requireUser } from "@/auth";
-import { describeError } from "@/lib/messages";
-import { ATTACHMENT_POLICY, getUploads } from "@/lib/uploads";
+import { ATTACHMENT_POLICY, uploads } from "@/lib/uploads";
 import { DeleteUploadButton } from "./delete-upload-button";
 import { UploadForm } from "./upload-form";
 
@@ -20,15 +19,11 @@ const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZ
 export default async function UploadsPage() {
   const { user } = await requireUser();
   let items: UploadRecord[] = [];
-  let multipartThreshold = 0;
   let problem: string | undefined;
   try {
-    const uploads = getUploads();
-    multipartThreshold = uploads.multipartThreshold;
     ({ items } = await uploads.listUploads(user.id, { limit: 50 }));
   } catch (error) {
-    if (!isTetrastackError(error)) throw error;
-    problem = error.code;
+    problem = toActionError(error).error.message;
   }
   return (
     <>
@@ -39,7 +34,7 @@ export default async function UploadsPage() {
       </p>
       {problem ? (
         <p role="alert" className="form-error">
-          {describeError(problem)}
+          {problem}
         </p>
       ) : (
         <section className="card" aria-labelledby="upload-title">
@@ -47,7 +42,7 @@ export default async function UploadsPage() {
           <UploadForm
             accept={ATTACHMENT_POLICY.contentTypes.join(",")}
             maxBytes={ATTACHMENT_POLICY.maxBytes}
-            multipartThreshold={multipartThreshold}
+            multipartThreshold={uploads.multipartThreshold}
           />
         </section>
       )}

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useRef, useState } from "react";
 import { FormError } from "@/components/form-parts";
+import type { FormFailure } from "@/lib/form-state";
 import {
   abortMultipartUpload,
   completeMultipartUpload,
@@ -23,7 +24,17 @@ const phaseText: Record<Phase, string> = {
   done: "Uploaded.",
 };
 
-type Sent = { ok: true; etag: string | null } | { ok: false; error: "UPLOAD_REFUSED" | "UPLOAD_NETWORK" };
+/** The browser's own failures, worded here (the package only sees the server's side). */
+const REFUSED: FormFailure = {
+  code: "UPLOAD_REFUSED",
+  message: "Storage refused the upload (the link may have expired). Try again.",
+};
+const NETWORK: FormFailure = {
+  code: "UPLOAD_NETWORK",
+  message: "The upload was interrupted. Check your connection and try again.",
+};
+
+type Sent = { ok: true; etag: string | null } | { ok: false; error: FormFailure };
 
 /**
  * PUTs a body straight to storage with XMLHttpRequest, which (unlike fetch) reports upload
@@ -40,14 +51,14 @@ function put(url: string, headers: Record<string, string>, body: Blob, onProgres
       resolve(
         xhr.status >= 200 && xhr.status < 300
           ? { ok: true, etag: xhr.getResponseHeader("ETag") }
-          : { ok: false, error: "UPLOAD_REFUSED" },
+          : { ok: false, error: REFUSED },
       );
-    xhr.onerror = () => resolve({ ok: false, error: "UPLOAD_NETWORK" });
+    xhr.onerror = () => resolve({ ok: false, error: NETWORK });
     xhr.send(body);
   });
 }
 
-type Result = { error?: string; retryAfter?: number };
+type Result = { error?: FormFailure | undefined };
 
 /** One PUT to a URL signed for the file's type and size, then the server's check. */
 async function uploadWhole(
@@ -101,7 +112,7 @@ async function uploadInParts(
     const sent = await put(part.url, {}, file.slice(start, start + part.size), (loaded) => onProgress(start + loaded));
     if (!sent.ok || !sent.etag) {
       await abortMultipartUpload(upload);
-      return { error: sent.ok ? "UPLOAD_REFUSED" : sent.error };
+      return { error: sent.ok ? REFUSED : sent.error };
     }
     etags.push({ partNumber: part.partNumber, etag: sent.etag });
   }
@@ -122,7 +133,7 @@ export function UploadForm({
   const input = useRef<HTMLInputElement>(null);
   const [phase, setPhase] = useState<Phase>("idle");
   const [progress, setProgress] = useState(0);
-  const [error, setError] = useState<{ code: string; retryAfter?: number | undefined }>();
+  const [error, setError] = useState<FormFailure>();
   const busy = phase === "signing" || phase === "uploading" || phase === "verifying";
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -130,7 +141,7 @@ export function UploadForm({
     const form = event.currentTarget;
     const file = input.current?.files?.[0];
     setError(undefined);
-    if (!file) return setError({ code: "NO_FILE" });
+    if (!file) return setError({ code: "NO_FILE", message: "Choose a file first." });
     setProgress(0);
     setPhase("signing");
     const onProgress = (loaded: number) => setProgress(Math.round((Math.min(loaded, file.size) / file.size) * 100));
@@ -138,7 +149,7 @@ export function UploadForm({
     const result = await upload(file, onProgress, setPhase);
     if (result.error) {
       setPhase("idle");
-      return setError({ code: result.error, retryAfter: result.retryAfter });
+      return setError(result.error);
     }
     setProgress(100);
     setPhase("done");
@@ -177,7 +188,7 @@ export function UploadForm({
       <p id="upload-status" role="status" className="hint">
         {phaseText[phase]}
       </p>
-      <FormError id="upload-error" error={error?.code} retryAfter={error?.retryAfter} />
+      <FormError id="upload-error" error={error} />
       <button type="submit" className="primary" disabled={busy}>
         {busy ? "Uploading…" : "Upload"}
       </button>

@@ -17,7 +17,7 @@ export function ForgotPasswordForm() {
   return (
     <form action={action} className="stack" aria-describedby="forgot-error">
       <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={state.values?.email} />
-      <FormError id="forgot-error" error={state.error} retryAfter={state.retryAfter} />
+      <FormError id="forgot-error" error={state.error} />
       <button type="submit" className="primary" disabled={pending}>
         {pending ? "Sending…" : "Email me a reset link"}
       </button>

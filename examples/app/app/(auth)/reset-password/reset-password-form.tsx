@@ -8,7 +8,7 @@ import { chooseNewPassword } from "./actions";
 
 export function ResetPasswordForm({ token }: { token: string }) {
   const [state, action, pending] = useActionState(chooseNewPassword, {} as FormState);
-  const linkFailed = state.error === "TOKEN_INVALID" || state.error === "TOKEN_EXPIRED";
+  const linkFailed = state.error?.code === "TOKEN_INVALID" || state.error?.code === "TOKEN_EXPIRED";
   return (
     <form action={action} className="stack" aria-describedby="reset-error">
       <input type="hidden" name="token" value={token} />
@@ -23,7 +23,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
         error={state.fields?.password}
         hint="At least 8 characters."
       />
-      <FormError id="reset-error" error={state.error} retryAfter={state.retryAfter} />
+      <FormError id="reset-error" error={state.error} />
       {linkFailed ? (
         <p>
           <Link href="/forgot-password">Send me a new link</Link>

@@ -19,7 +19,7 @@ export function SignInForm({ redirectTo, email }: { redirectTo: string; email?: 
       />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required />
       <input type="hidden" name="redirectTo" value={redirectTo} />
-      <FormError id="sign-in-error" error={state.error} retryAfter={state.retryAfter} />
+      <FormError id="sign-in-error" error={state.error} />
       <button type="submit" className="primary" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>

@@ -38,7 +38,7 @@ export function SignUpForm() {
         error={state.fields?.password}
         hint="At least 8 characters."
       />
-      <FormError id="sign-up-error" error={state.error} retryAfter={state.retryAfter} />
+      <FormError id="sign-up-error" error={state.error} />
       <button type="submit" className="primary" disabled={pending}>
         {pending ? "Creating your account…" : "Create account"}
       </button>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { connection } from "next/server";
 import { devMailboxEnabled, readMailbox } from "@/lib/mail";
 
 export const metadata: Metadata = { title: "Dev mailbox" };
@@ -19,6 +20,8 @@ function linkify(text: string) {
 }
 
 export default async function DevMailboxPage() {
+  // At request time: DEV_MAILBOX is the server's variable, and `next build` must not bake in a 404.
+  await connection();
   if (!devMailboxEnabled()) notFound();
   const mails = await readMailbox();
   return (

@@ -16,6 +16,7 @@ import { credentialsProvider } from "./credentials.js";
 import { credentialsSessionEncode } from "./credentials-session.js";
 import { sharedConfig } from "./edge-config.js";
 import { emailProvider, emailSignInPolicy } from "./email-provider.js";
+import { authJsLogger } from "./logger.js";
 
 /** @internal What the Auth.js layer needs beyond the core settings. */
 export interface AuthJsSettings extends AuthConfigSettings {
@@ -27,6 +28,8 @@ export interface AuthJsSettings extends AuthConfigSettings {
 /** @internal Auth.js, configured on the package's building blocks. */
 export interface AuthJs {
   nextAuth: NextAuthResult;
+  /** False when Auth.js will refuse every request as coming from an untrusted host. */
+  trustsHost(): boolean;
   /** The composed session callback and events, exactly as Auth.js runs them for `/session`. */
   toSession(found: SessionAndUser): Promise<AuthSession>;
   /** The credentials provider's password check (null when `credentials: false`): for the JSON API. */
@@ -77,18 +80,23 @@ export function createAuthJs(ctx: AuthContext, settings: AuthJsSettings): AuthJs
     providers.splice(settings.credentials ? 1 : 0, 0, emailProvider(ctx, settings.emailSignIn));
   }
 
-  const nextAuth = NextAuth({
+  const config: NextAuthConfig = {
     ...sharedConfig(settings),
+    logger: authJsLogger(settings.logger),
     adapter,
     providers,
     session: jwtStrategy ? { strategy: "jwt", maxAge, updateAge } : { maxAge, updateAge, generateSessionToken },
     ...(!jwtStrategy && { jwt: { encode: credentialsSessionEncode(adapter, maxAge) } }),
     callbacks,
     events,
-  });
+  };
+  const nextAuth = NextAuth(config);
 
   return {
     nextAuth,
+    // NextAuth() has applied its environment defaults to `config` (AUTH_URL, AUTH_TRUST_HOST,
+    // VERCEL, NODE_ENV…): this is the very flag Auth.js checks on every request.
+    trustsHost: () => config.trustHost === true,
     async toSession(found) {
       const user = found.user as AdapterUser;
       const session = (await callbacks.session?.({

@@ -1,5 +1,6 @@
 import { AuthError, CredentialsSignin, type User } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { SIGN_IN_MESSAGES } from "../../shared/action-error.js";
 import { CREDENTIALS_PROVIDER_ID } from "../constants.js";
 import type { PasswordSignIn, SignInErrorCode } from "../password/sign-in.js";
 import { credentialFields } from "./edge-config.js";
@@ -8,13 +9,8 @@ export type { SignInErrorCode } from "../password/sign-in.js";
 /** @internal Re-exported by `/auth` (the one folder that imports next-auth). */
 export { AuthError, CredentialsSignin };
 
-const messages: Record<SignInErrorCode, string> = {
-  INVALID_CREDENTIALS: "Invalid email or password",
-  ACCOUNT_LOCKED: "Too many failed sign-ins for this account; try again later",
-  RATE_LIMITED: "Too many sign-in attempts; try again later",
-  EMAIL_NOT_VERIFIED: "Verify your email address before signing in",
-  DATABASE_BUSY: "The service is busy; try again in a moment",
-};
+// One message per code, shared with toActionError (shared/action-error.ts).
+const messages: Record<SignInErrorCode, string> = SIGN_IN_MESSAGES;
 
 /**
  * What the credentials provider throws. It is Auth.js's `CredentialsSignin` (so `signIn()` in a
@@ -29,7 +25,8 @@ export class CredentialsSigninError extends CredentialsSignin {
   readonly retryAfter: number | undefined;
 
   constructor(code: SignInErrorCode, options: { retryAfter?: number; cause?: unknown } = {}) {
-    super(messages[code], { cause: options.cause });
+    // Without the full stop: Auth.js appends ". Read more at https://errors.authjs.dev#…".
+    super(messages[code].replace(/\.$/, ""), { cause: options.cause });
     this.code = code;
     this.retryAfter = options.retryAfter;
   }

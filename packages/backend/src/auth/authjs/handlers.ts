@@ -1,5 +1,5 @@
 import type { NextAuthResult } from "next-auth";
-import type { AuthCore } from "../context.js";
+import type { AuthCore, Caller } from "../context.js";
 import { type RequestMeta, requestMetaFrom, withRequestMeta } from "../request/scope.js";
 import {
   isSecureRequest,
@@ -9,6 +9,8 @@ import {
   sessionCookieName,
 } from "../session/cookies.js";
 import { isTransientSession } from "../session/transient.js";
+import type { AuthJs } from "./config.js";
+import { untrustedHostError, untrustedHostResponse } from "./untrusted-host.js";
 
 /**
  * A session cookie made to end with the browser (`rememberMe: false` in the JSON API) that
@@ -30,14 +32,20 @@ function keepTransient(headers: Headers, name: string, token: string): void {
  * @internal Auth.js's entry points, each run inside the request's metadata (`request/scope.ts`):
  * the address and user agent for the session rows it creates, the session cookie for the signIn
  * callback's view of who is signed in, and afterwards the known-device cookie for an account the
- * request proved itself for (a right password, a sign-in link).
+ * request proved itself for (a right password, a sign-in link). When Auth.js does not trust the
+ * host, they answer that (`untrusted-host.ts`) instead of letting it fail with a JSON page.
  */
 export function wrapEntryPoints(
   core: AuthCore,
-  nextAuth: NextAuthResult,
-  next: { requestMeta(): Promise<RequestMeta>; setKnownDeviceCookie(account: string): Promise<void> },
-): Pick<NextAuthResult, "handlers" | "signIn"> {
+  authjs: Pick<AuthJs, "nextAuth" | "trustsHost">,
+  next: {
+    caller: Pick<Caller, "atRequestTime">;
+    requestMeta(): Promise<RequestMeta>;
+    setKnownDeviceCookie(account: string): Promise<void>;
+  },
+): Pick<NextAuthResult, "handlers" | "auth" | "signIn" | "signOut"> {
   const { settings, knownDevices } = core;
+  const { nextAuth } = authjs;
 
   /** The known-device cookie for the account this request proved itself for, if any. */
   function knownDeviceCookie(meta: RequestMeta, secure: boolean) {
@@ -52,6 +60,7 @@ export function wrapEntryPoints(
   const withRequest =
     (handler: NextAuthResult["handlers"]["GET"]): NextAuthResult["handlers"]["GET"] =>
     async (request) => {
+      if (!authjs.trustsHost()) return untrustedHostResponse(request, settings, core.logger.warn);
       const secure = isSecureRequest(request);
       const meta: RequestMeta = {
         ...requestMetaFrom(request.headers, core.clientIP),
@@ -72,6 +81,7 @@ export function wrapEntryPoints(
   // Server-action signIn: in the request's metadata, and marking the browser known on success
   // (which Auth.js signals by throwing its redirect).
   const signIn = (async (...args: Parameters<NextAuthResult["signIn"]>) => {
+    if (!authjs.trustsHost()) throw untrustedHostError(core.logger.warn);
     const meta: RequestMeta = { ...(await next.requestMeta()) };
     try {
       return await withRequestMeta(meta, () => nextAuth.signIn(...args));
@@ -80,8 +90,25 @@ export function wrapEntryPoints(
     }
   }) as NextAuthResult["signIn"];
 
+  // Under an untrusted host next-auth's signOut would fail on Auth.js's JSON answer (a TypeError).
+  const signOut = (async (...args: Parameters<NextAuthResult["signOut"]>) => {
+    if (!authjs.trustsHost()) throw untrustedHostError(core.logger.warn);
+    return nextAuth.signOut(...args);
+  }) as NextAuthResult["signOut"];
+
+  // `auth()` in a Server Component: Auth.js checks the session's expiry against the clock, so
+  // the render is marked request-time first, as getSession() does (Cache Components). Called
+  // with arguments (a middleware or route handler wrapper) it is Auth.js's own.
+  const auth = ((...args: unknown[]) => {
+    const authjsAuth = nextAuth.auth as (...args: unknown[]) => unknown;
+    if (args.length > 0) return authjsAuth(...args);
+    return (next.caller.atRequestTime?.() ?? Promise.resolve()).then(() => authjsAuth());
+  }) as NextAuthResult["auth"];
+
   return {
     handlers: { GET: withRequest(nextAuth.handlers.GET), POST: withRequest(nextAuth.handlers.POST) },
+    auth,
     signIn,
+    signOut,
   };
 }

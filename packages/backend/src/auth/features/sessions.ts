@@ -104,6 +104,7 @@ export function sessionHelpers(ctx: AuthContext): SessionMethods {
     },
     async listSessions(userId) {
       assertArgument(isId(userId), "listSessions", "userId", "a user id (string)");
+      await ctx.caller.atRequestTime?.(); // "live" is a comparison with the clock
       return sessions.list(userId);
     },
     async revokeSession(userId, sessionId) {

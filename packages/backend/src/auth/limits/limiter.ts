@@ -1,3 +1,4 @@
+import { isTetrastackError } from "../../shared/errors.js";
 import {
   createRateLimiter,
   databaseStore,
@@ -8,6 +9,8 @@ import {
   type RateLimitStore,
   type RateLimitSubject,
 } from "../../shared/rate-limit.js";
+import { warnOnce } from "../../shared/warn-once.js";
+import { lockoutHint, rateLimitHint } from "./development.js";
 
 export type { LockoutSettings, RateLimitRuleSettings, RateLimitStore } from "../../shared/rate-limit.js";
 export { databaseStore, memoryStore };
@@ -59,16 +62,33 @@ function lockKey(subject: LockoutSubject): string {
     : `lockout:${hashIdentifier(subject.account)}`;
 }
 
-/** @internal */
-export function createLimiter(store: RateLimitStore, options: { enabled: boolean; lockout: LockoutSettings }): Limiter {
-  const { lockout } = options;
+/**
+ * @internal The limiter. `warn` receives, once per limit and only in development, a hint that a
+ * limit tripped, what production does and how to change it (`development.ts`).
+ */
+export function createLimiter(
+  store: RateLimitStore,
+  options: { enabled: boolean; lockout: LockoutSettings; warn?: (message: string) => void },
+): Limiter {
+  const { lockout, warn } = options;
   const counters = createRateLimiter(store, { enabled: options.enabled });
+  const hint = (message: string | null) => {
+    if (message && warn) warnOnce(warn, message);
+  };
   return {
-    enforce: (bucket, rule, who) => counters.enforce(bucket, rule, who),
+    async enforce(bucket, rule, who) {
+      try {
+        await counters.enforce(bucket, rule, who);
+      } catch (error) {
+        if (isTetrastackError(error, "RATE_LIMITED")) hint(rateLimitHint(bucket, rule));
+        throw error;
+      }
+    },
     async reserveAttempt(subject) {
       if (!lockout.enabled) return { allowed: true, retryAfter: 0 };
       const now = Date.now();
       const { allowed, lockedUntil } = await store.reserve(lockKey(subject), lockout, now);
+      if (!allowed) hint(lockoutHint(lockout.threshold));
       return { allowed, retryAfter: allowed ? 0 : Math.max(1, Math.ceil((lockedUntil - now) / 1000)) };
     },
     async attemptSucceeded(subject) {

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { fnSchema as fn, secondsSchema as seconds } from "../../shared/schemas.js";
 import type { ClientIPSource } from "./client-ip.js";
+import { budget, DEFAULT_LOCKOUT_THRESHOLD } from "./development.js";
 
 /** One rate limit: at most `perIP` and `perAccount` attempts in each window of `window` seconds. */
 export interface RateLimitRule {
@@ -20,7 +21,13 @@ export interface RateLimitRule {
   perUnknownIP?: number;
 }
 
-/** Rate limits on sign-in, registration and email sending. */
+/**
+ * Rate limits on sign-in, registration and email sending. The default budgets (`perIP`,
+ * `perAccount`) are the documented ones when NODE_ENV=production (`next build`, `next start`)
+ * and 10 times larger otherwise (`next dev`, tests), so a developer testing sign-ups does not
+ * hit them; a limit that trips in development says so once in the log. Values you set are
+ * used as they are everywhere.
+ */
 export interface RateLimitOptions {
   /**
    * Turn every limit off (not advisable outside tests).
@@ -35,12 +42,12 @@ export interface RateLimitOptions {
   storage?: "database" | "memory";
   /**
    * Credentials sign-in attempts, successful or not.
-   * @default { window: 300, perIP: 30, perAccount: 10 }
+   * @default { window: 300, perIP: 30, perAccount: 10 } in production; `perIP` and `perAccount` 10 times that in development
    */
   signIn?: RateLimitRule;
   /**
    * `registerUser` calls.
-   * @default { window: 3600, perIP: 10, perAccount: 5 }
+   * @default { window: 3600, perIP: 10, perAccount: 5 } in production; `perIP` and `perAccount` 10 times that in development
    */
   register?: RateLimitRule;
   /**
@@ -48,13 +55,13 @@ export interface RateLimitOptions {
    * providers), `requestEmailVerification`, `requestPasswordReset`, `requestEmailChange`,
    * `requestAccountDeletion`. Checked before the mail goes out; per IP across all of them, per
    * recipient for each flow separately.
-   * @default { window: 900, perIP: 10, perAccount: 3 }
+   * @default { window: 900, perIP: 10, perAccount: 3 } in production; `perIP` and `perAccount` 10 times that in development
    */
   email?: RateLimitRule;
   /**
    * Confirming a one-time link (`verifyEmail`, `resetPassword`, `confirmEmailChange`,
    * `confirmAccountDeletion`) and `deleteAccount`; per IP, and per account when signed in.
-   * @default { window: 900, perIP: 30, perAccount: 10 }
+   * @default { window: 900, perIP: 30, perAccount: 10 } in production; `perIP` and `perAccount` 10 times that in development
    */
   confirm?: RateLimitRule;
   /**
@@ -80,7 +87,8 @@ export interface LockoutOptions {
   enabled?: boolean;
   /**
    * Consecutive failures that lock the account.
-   * @default 5
+   * @default 5 in production; 50 in development (NODE_ENV !== "production"), where a lock that
+   * trips says so once in the log
    */
   threshold?: number;
   /**
@@ -118,8 +126,8 @@ const rateRule = (window: number, perIP: number, perAccount: number) =>
   z
     .strictObject({
       window: seconds(1, 7 * 24 * 60 * 60, window),
-      perIP: z.number().int().min(1).default(perIP),
-      perAccount: z.number().int().min(1).default(perAccount),
+      perIP: z.number().int().min(1).default(budget(perIP)),
+      perAccount: z.number().int().min(1).default(budget(perAccount)),
       perUnknownIP: z.number().int().min(1).optional(),
     })
     .transform(({ perUnknownIP, ...rule }) => ({ ...rule, perUnknownIP: perUnknownIP ?? rule.perIP * 10 }))
@@ -151,7 +159,7 @@ export type RateLimitSettings = z.output<typeof rateLimitOptionsSchema>;
 export const lockoutOptionsSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
-    threshold: z.number().int().min(1).max(100).default(5),
+    threshold: z.number().int().min(1).max(100).default(budget(DEFAULT_LOCKOUT_THRESHOLD)),
     baseSeconds: seconds(1, 86400, 30),
     maxSeconds: seconds(1, 7 * 86400, 3600),
     resetAfterSeconds: seconds(1, 30 * 86400, 86400),

@@ -1,5 +1,7 @@
+import * as nextCache from "next/cache";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { connection } from "next/server";
 import { StaleSessionError, UnauthorizedError } from "../../shared/errors.js";
 import type { AuthCore, Caller, FlowContext, SessionAccess, SignedInContext } from "../context.js";
 import { currentRequestMeta, type RequestMeta, requestMetaFrom } from "../request/scope.js";
@@ -11,6 +13,29 @@ import type { AuthSession, CurrentSession } from "../session/types.js";
 // The one module of the package that reads `next/headers` (and calls `redirect`): the Next.js
 // binding of the caller and of session reading. Everything else asks `ctx.caller` and
 // `ctx.sessionAccess`, so features run the same under any entry point.
+
+/**
+ * @internal Marks what follows as request-time work, as Next 16's Cache Components require
+ * before anything reads the clock (session expiry and sliding, `freshAge`): a prerender stops
+ * here (the page's `<Suspense>` fallback goes into the static shell) and the request's render
+ * carries on past it, so Next neither fails the build with "uncached or runtime data" nor logs
+ * "Date.now() while prerendering". `io()` (next/cache, Next 16.x) also resolves inside
+ * `"use cache: private"`, which Next's authentication guide recommends around the session;
+ * older Next has `connection()`. Without Cache Components both resolve at once.
+ */
+async function atRequestTime(): Promise<void> {
+  const io = (nextCache as { io?: () => Promise<void> }).io;
+  if (typeof io === "function") return io();
+  let pending: Promise<void>;
+  try {
+    pending = connection();
+  } catch {
+    return; // outside Next's request scope: a script or a test
+  }
+  // During a prerender this never resolves (it rejects when the prerender ends): nothing after
+  // it runs at build time.
+  await pending;
+}
 
 /** @internal JWT strategy: what Auth.js answers (see `authjs/jwt-session.ts`). */
 export interface JWTSessions {
@@ -74,6 +99,7 @@ export function createNextBinding(
   async function current(): Promise<CurrentSession | null> {
     const request = await readRequest();
     if (!request) return null;
+    await atRequestTime();
     const jar = await cookies();
     if (jwt) {
       const session = await jwt.current();
@@ -166,17 +192,21 @@ export function createNextBinding(
     redirect(url) {
       redirect(url);
     },
+    atRequestTime,
   };
 
   const sessionAccess: SessionAccess = {
     current,
     async fromRequest(request) {
+      // A Route Handler's GET is prerendered too under Cache Components.
+      await atRequestTime();
       if (jwt) return jwt.fromRequest(request);
       const name = sessionCookieName(isSecureRequest(request), settings);
       return (await resolveToken(readCookie(request.headers.get("cookie"), name)))?.session ?? null;
     },
     async fromToken(token) {
       if (jwt) return null;
+      await atRequestTime();
       return (await resolveToken(token))?.session ?? null;
     },
   };

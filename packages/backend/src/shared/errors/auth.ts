@@ -82,6 +82,17 @@ export class MailNotConfiguredError extends TetrastackError<"MAIL_NOT_CONFIGURED
   readonly status = 500;
 }
 
+/**
+ * Auth.js refuses every request because it does not trust the `Host` header: production
+ * (`next start`, a container) without `AUTH_URL` or `AUTH_TRUST_HOST`. Set `AUTH_URL` to the
+ * app's public URL, or `AUTH_TRUST_HOST=true` behind a proxy you control that sets `Host`.
+ * `next dev`, Vercel and Cloudflare Pages are trusted without either.
+ */
+export class UntrustedHostError extends TetrastackError<"UNTRUSTED_HOST"> {
+  readonly code = "UNTRUSTED_HOST";
+  readonly status = 500;
+}
+
 /** @internal The codes of this file and their classes. */
 export interface AuthErrorClasses {
   INVALID_CREDENTIALS: InvalidCredentialsError;
@@ -92,4 +103,5 @@ export interface AuthErrorClasses {
   TOKEN_EXPIRED: TokenError;
   EMAIL_NOT_VERIFIED: EmailNotVerifiedError;
   MAIL_NOT_CONFIGURED: MailNotConfiguredError;
+  UNTRUSTED_HOST: UntrustedHostError;
 }

@@ -1,6 +1,6 @@
 import { isTetrastackError } from "@tetrastack/backend/uploads";
 import { getSession } from "@/auth";
-import { getUploads } from "@/lib/uploads";
+import { uploads } from "@/lib/uploads";
 
 /**
  * GET /uploads/download?key=…: checks that the signed-in user owns the file, then redirects to a
@@ -11,7 +11,7 @@ export async function GET(request: Request): Promise<Response> {
   if (!session) return Response.redirect(new URL("/sign-in?callbackUrl=/uploads", request.url), 303);
   const key = new URL(request.url).searchParams.get("key") ?? "";
   try {
-    const { url } = await getUploads().createDownloadURL(key, { ownerId: session.user.id, disposition: "attachment" });
+    const { url } = await uploads.createDownloadURL(key, { ownerId: session.user.id, disposition: "attachment" });
     return Response.redirect(url, 303);
   } catch (error) {
     if (isTetrastackError(error)) return Response.json({ error: error.code }, { status: error.status });
