@@ -212,7 +212,6 @@ export function withBusyRetry(client: Client, deadlineMs: number): Client {
     return open(readers, "read", READ_PROBE, deadline);
   }
 
-
   /** COMMITs (retrying: COMMIT is the one statement SQLite allows to repeat after BUSY), then hands the connection back. */
   async function commit(tx: Transaction, statements = "COMMIT"): Promise<void> {
     try {
