@@ -52,15 +52,17 @@ export interface Dialect {
   ): Promise<unknown[]>;
   /**
    * Runs `main` and, in the same round trip, `writes`, whose results are not needed: libSQL one
-   * `batch` (the writes first); PostgreSQL ONE statement, the writes as data-modifying CTEs of
-   * `main` (`main` is built on `db.with(…)`), which costs no BEGIN and COMMIT round trips. In one
-   * statement no part sees another's changes: only for writes to rows `main` neither reads nor
-   * writes, and no two writes to the same row. Resolves `main`'s result.
+   * `batch` (the writes first, or after `main` with `order: "main-first"`); PostgreSQL ONE
+   * statement, the writes as data-modifying CTEs of `main` (built on `db.with(…)`), which costs
+   * no BEGIN and COMMIT round trips. In one statement no part sees another's changes (foreign
+   * keys are checked at its end): only for writes to rows `main` neither reads nor writes, and no
+   * two writes to the same row. Resolves `main`'s result.
    */
   withWrites<T>(
     db: AnyDatabase,
     writes: (q: AnyDatabase) => readonly Statement[],
     main: (q: AnyDatabase) => PromiseLike<T>,
+    options?: { order?: "writes-first" | "main-first" },
   ): Promise<T>;
   /** Prepares `query` once; the function runs it and resolves its first row (or undefined). */
   prepareFirst<T>(query: unknown, name: string): (params?: Record<string, unknown>) => Promise<T | undefined>;
@@ -115,10 +117,11 @@ const sqlite: Dialect = {
     if (statements.length === 0) return [];
     return db.batch(statements);
   },
-  async withWrites(db, writes, main) {
-    const first = writes(db);
-    if (first.length === 0) return main(db);
-    const results = (await db.batch([...first, main(db)])) as unknown[];
+  async withWrites(db, writes, main, options) {
+    const others = writes(db);
+    if (others.length === 0) return main(db);
+    if (options?.order === "main-first") return ((await db.batch([main(db), ...others])) as unknown[])[0] as never;
+    const results = (await db.batch([...others, main(db)])) as unknown[];
     return results[results.length - 1] as never;
   },
   prepareFirst(query) {

@@ -46,7 +46,7 @@ export interface Limiter {
   /**
    * A password attempt, in one round trip to the database: counted per IP and account as
    * {@link Limiter.enforce} counts it (RateLimitError when over), then, only when it is within its
-   * limits, counted toward the lockout of `lockout` before the password is checked (atomically: a
+   * limits, counted toward the lockout of `lockout` (when given) before the password is checked (atomically: a
    * burst of attempts can never check more than the threshold; not allowed while the subject is
    * locked), and `read` run alongside (its `value`, e.g. the account to check the password of).
    */
@@ -54,7 +54,7 @@ export interface Limiter {
     bucket: RateLimitBucket,
     rule: RateLimitRuleSettings,
     who: RateLimitSubject,
-    options: { lockout: LockoutSubject; read?: SideRead | undefined },
+    options: { lockout?: LockoutSubject | undefined; read?: SideRead | undefined },
   ): Promise<{ reservation: AttemptReservation; read: unknown }>;
   /**
    * The right password: forgets the subject's failures (and so its lock). The write is returned
@@ -66,6 +66,11 @@ export interface Limiter {
   lockedFor(account: string): Promise<number>;
   /** Lifts the account-wide lock: the owner proved the mailbox (password reset, sign-in link). */
   clearLockout(account: string): Promise<void>;
+  /**
+   * {@link Limiter.clearLockout} as a statement for a flow's batch, or null when there is nothing
+   * to send (lockout off; the memory store, cleared at once).
+   */
+  lockoutClear(account: string): DeferredWrite | null;
   prune(): Promise<number>;
 }
 
@@ -103,7 +108,7 @@ export function createLimiter(
       let result: Awaited<ReturnType<typeof counters.attempt>>;
       try {
         result = await counters.attempt(bucket, rule, who, {
-          reserve: lockout.enabled ? { key: lockKey(subject), policy: lockout } : undefined,
+          reserve: subject && lockout.enabled ? { key: lockKey(subject), policy: lockout } : undefined,
           read,
         });
       } catch (error) {
@@ -130,6 +135,10 @@ export function createLimiter(
     async clearLockout(account) {
       if (!lockout.enabled) return;
       await store.clear(lockKey({ account }));
+    },
+    lockoutClear(account) {
+      if (!lockout.enabled) return null;
+      return store.deferredClear(lockKey({ account }));
     },
     prune: () => counters.prune(),
   };
