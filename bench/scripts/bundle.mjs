@@ -19,8 +19,24 @@ export async function bundle(entry, outfile) {
     target: "node20",
     sourcemap: "linked",
     logLevel: "warning",
-    // Native or CommonJS-only packages stay where Node finds them.
-    external: ["@libsql/client", "libsql", "@20minutes/s3rver", "esbuild"],
+    // Native or CommonJS-only packages stay where Node finds them; so do the PostgreSQL drivers
+    // (pg's optional pg-native cannot be bundled; the others are not installed here, and the
+    // package loads only the one in use).
+    external: [
+      "@libsql/client",
+      "libsql",
+      "@20minutes/s3rver",
+      "esbuild",
+      "pg",
+      "postgres",
+      "@electric-sql/pglite",
+      "@neondatabase/serverless",
+      // The package's drivers for those, which it imports only for a client of their kind.
+      "drizzle-orm/postgres-js",
+      "drizzle-orm/pglite",
+      "drizzle-orm/neon-serverless",
+      "drizzle-orm/neon-http",
+    ],
     banner: {
       js: [
         "import { createRequire as __createRequire } from 'node:module';",

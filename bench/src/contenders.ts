@@ -42,6 +42,14 @@ export function tetrastack(db: Database, options: Partial<AuthOptions> = {}): Au
   });
 }
 
+/** The tables plain Auth.js is given: @auth/drizzle-adapter's default ones, of either dialect. */
+export interface PlainTables {
+  usersTable: unknown;
+  accountsTable: unknown;
+  sessionsTable: unknown;
+  verificationTokensTable: unknown;
+}
+
 /**
  * Plain next-auth + @auth/drizzle-adapter with the database strategy. A credentials sign-in
  * cannot create its session (by design upstream), so sessions are what an OAuth sign-in leaves:
@@ -51,13 +59,23 @@ export function plainDatabase(client: Client): {
   auth: NextAuthResult;
   createSession: (userId: string) => Promise<string>;
 } {
-  const db = drizzleOn(client);
-  const adapter = DrizzleAdapter(db, {
+  return plainDatabaseOn(drizzleOn(client), {
     usersTable: plainUsers,
     accountsTable: plainAccounts,
     sessionsTable: plainSessions,
     verificationTokensTable: plainVerificationTokens,
   });
+}
+
+/** {@link plainDatabase} on any Drizzle database the adapter supports (SQLite or PostgreSQL tables). */
+export function plainDatabaseOn(
+  db: unknown,
+  tables: PlainTables,
+): {
+  auth: NextAuthResult;
+  createSession: (userId: string) => Promise<string>;
+} {
+  const adapter = DrizzleAdapter(db as never, tables as never);
   const auth = NextAuth({
     secret: SECRET,
     trustHost: true,
@@ -83,6 +101,17 @@ export function plainDatabase(client: Client): {
  */
 export function plainJWT(client: Client): NextAuthResult {
   const db = drizzleOn(client);
+  return plainJWTWith(
+    async (email) => (await db.select().from(plainUsers).where(eq(plainUsers.email, email)).get()) ?? null,
+  );
+}
+
+/** {@link plainJWT} over any way of finding the user row (with its password column) by email. */
+export function plainJWTWith(
+  findUser: (
+    email: string,
+  ) => Promise<{ id: string; name: string | null; email: string | null; password: string | null } | null>,
+): NextAuthResult {
   return NextAuth({
     secret: SECRET,
     trustHost: true,
@@ -94,7 +123,7 @@ export function plainJWT(client: Client): NextAuthResult {
         async authorize(credentials) {
           const email = String(credentials?.email ?? "");
           const password = String(credentials?.password ?? "");
-          const row = await db.select().from(plainUsers).where(eq(plainUsers.email, email)).get();
+          const row = await findUser(email);
           if (!row?.password || !(await verifyPassword(password, row.password))) return null;
           return { id: row.id, name: row.name, email: row.email };
         },

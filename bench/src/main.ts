@@ -1,16 +1,19 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchContext } from "./context.js";
 import { connect, createContenderTables, packageDatabase, scratchDirectory } from "./fixture.js";
 import { interpret } from "./notes.js";
-import { formatValue, markdownTable, Report, type Section } from "./report.js";
+import { stopPostgres } from "./postgres.js";
+import { formatValue, markdownCells, markdownTable, Report, type Section } from "./report.js";
 import { growth } from "./sections/growth.js";
 import { importCost } from "./sections/imports.js";
+import { postgresSection } from "./sections/postgres.js";
 import { rateLimiting } from "./sections/rate-limit.js";
 import { sessionResolution } from "./sections/sessions.js";
 import { signInAndSignUp } from "./sections/signin.js";
+import { statementsPerFlowSection } from "./sections/statements.js";
 import { uploadsSection } from "./sections/uploads.js";
 
 const benchRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -21,6 +24,8 @@ const SECTIONS: [id: string, run: (context: BenchContext) => Promise<Section>][]
   ["uploads", uploadsSection],
   ["imports", importCost],
   ["growth", growth],
+  ["postgres", postgresSection],
+  ["statements", statementsPerFlowSection],
 ];
 const CONTENDERS = [
   "next-auth",
@@ -29,6 +34,7 @@ const CONTENDERS = [
   "better-auth",
   "drizzle-orm",
   "@libsql/client",
+  "pg",
   "@aws-sdk/client-s3",
   "@aws-sdk/s3-request-presigner",
   "@20minutes/s3rver",
@@ -61,6 +67,8 @@ const only = args
   ?.slice("--only=".length)
   .split(",");
 const started = Number(process.env.BENCH_STARTED_AT ?? Date.now());
+// The machine is shared: the load before and after the run says how much the figures can be trusted.
+const loadBefore = loadavg()[0] ?? 0;
 
 const scratch = scratchDirectory();
 const report = new Report();
@@ -80,11 +88,18 @@ try {
   }
   db.$client.close();
 } finally {
+  await stopPostgres();
   scratch.remove();
 }
 
 console.log();
 console.table(report.consoleRows());
+for (const section of report.sections) {
+  for (const table of section.tables ?? []) {
+    console.log(`\n${table.title}`);
+    console.table(table.rows.map((row) => Object.fromEntries(table.columns.map((column, i) => [column, row[i]]))));
+  }
+}
 
 const wallSeconds = (Date.now() - started) / 1000;
 const machine = `${cpus().length} cores (${cpuModel()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
@@ -95,6 +110,7 @@ const lines: string[] = [
   "",
   `- Date: ${new Date().toISOString()}`,
   `- Machine: ${machine}`,
+  `- Load (1-minute average, on ${cpus().length} cores): ${loadBefore.toFixed(1)} before the run, ${(loadavg()[0] ?? 0).toFixed(1)} after it`,
   `- Wall time of \`pnpm bench\` (build included): ${wallSeconds.toFixed(0)} s`,
   `- Contenders: ${CONTENDERS.map((name) => `${name} ${versionOf(name)}`).join(", ")}; \`@tetrastack/backend\` from this checkout's dist/.`,
   "",
@@ -106,8 +122,10 @@ const lines: string[] = [
   "",
 ];
 report.sections.forEach((section, index) => {
-  lines.push(`## ${index + 1}. ${section.title}`, "", section.method, "", markdownTable(section.figures), "");
+  lines.push(`## ${index + 1}. ${section.title}`, "", section.method, "");
+  if (section.figures.length > 0) lines.push(markdownTable(section.figures), "");
   if (section.ratios.length > 0) lines.push("Ratios (per round):", "", markdownTable(section.ratios), "");
+  for (const table of section.tables ?? []) lines.push(`**${table.title}**`, "", markdownCells(table), "");
   if (section.notes.length > 0) lines.push(...section.notes.flatMap((note) => [note, ""]));
 });
 const out = join(benchRoot, "RESULTS.md");

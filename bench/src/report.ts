@@ -29,6 +29,24 @@ export interface Section {
   ratios: Figure[];
   /** Interpretation: what the figures mean, why a target is met or not. */
   notes: string[];
+  /** Tables that are not figures (counts), printed after the figures. */
+  tables?: Table[];
+}
+
+/** A plain table: a title, column names, rows of cells. */
+export interface Table {
+  title: string;
+  columns: string[];
+  rows: string[][];
+}
+
+/** A Markdown table of a {@link Table}. */
+export function markdownCells(table: Table): string {
+  return [
+    `| ${table.columns.join(" | ")} |`,
+    `| ${table.columns.map((_, index) => (index === 0 ? "---" : "---:")).join(" | ")} |`,
+    ...table.rows.map((row) => `| ${row.join(" | ")} |`),
+  ].join("\n");
 }
 
 export function formatValue(value: number, unit: Unit): string {

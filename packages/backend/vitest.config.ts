@@ -46,6 +46,15 @@ const FILE_ENGINE_ONLY_TESTS: Record<string, string> = {
     "compares CPU cost per call (at least 2x Auth.js's /session route), which one network round trip per query hides (0.9x to 1.5x measured over the stand-in)",
 };
 
+/**
+ * Test files that make no sense on PGlite: it is one PostgreSQL instance inside the test
+ * process, which no other OS process can open.
+ */
+const NOT_ON_PGLITE: Record<string, string> = {
+  "test/instances.test.ts":
+    "two app instances as two OS processes on one database: PGlite lives inside one process and cannot be shared with another",
+};
+
 /** The stand-in's own tests and the network-path tests: they start their own stand-in. */
 const HTTP_ENGINE_ONLY = ["test/engines/**/*.test.ts"];
 
@@ -101,7 +110,12 @@ export function backendProjects(root = "."): TestProjectInlineConfiguration[] {
         name: "backend:pglite",
         // PostgreSQL in process: one PGlite instance per test file, emptied between databases.
         env: { TEST_ENGINE: "pglite" },
-        exclude: [...Object.keys(FILE_ENGINE_ONLY), ...Object.keys(LIBSQL_ONLY), ...HTTP_ENGINE_ONLY],
+        exclude: [
+          ...Object.keys(FILE_ENGINE_ONLY),
+          ...Object.keys(LIBSQL_ONLY),
+          ...Object.keys(NOT_ON_PGLITE),
+          ...HTTP_ENGINE_ONLY,
+        ],
         provide: { fileEngineOnlyTests: FILE_ENGINE_ONLY_TESTS },
       },
     },

@@ -174,6 +174,105 @@ describe("per-account lockout", () => {
     expect(codes).toEqual(["INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "ACCOUNT_LOCKED"]);
   });
 
+  /** The lockout row of an account (unknown browsers): its failure count, or null without a row. */
+  async function lockoutCount(email: string): Promise<number | null> {
+    const key = `lockout:${createHash("sha256").update(email).digest("hex")}`;
+    const [row] = await db.select().from(rateLimits).where(eq(rateLimits.key, key));
+    return row ? row.count : null;
+  }
+
+  // Sign-in counts its rate limits and reserves its lockout attempt in one round trip (one
+  // batch, one PostgreSQL statement): the reservation must still wait for the rate limits.
+  it("does not count a rate-limited attempt toward the lockout", async () => {
+    const { auth } = await createTestAuth(
+      { lockout: { threshold: 3, baseSeconds: 60 }, rateLimit: { signIn: { window: 1, perAccount: 2, perIP: 100 } } },
+      { db },
+    );
+    await register(auth, "limited-lock@example.com");
+    const codes: (string | null)[] = [];
+    for (let i = 0; i < 5; i++) {
+      codes.push(
+        errorCodeOf(
+          await new Browser(auth, `203.0.113.${40 + i}`).signIn("limited-lock@example.com", "wrong password"),
+        ),
+      );
+    }
+    expect(codes).toEqual([
+      "INVALID_CREDENTIALS",
+      "INVALID_CREDENTIALS",
+      "RATE_LIMITED",
+      "RATE_LIMITED",
+      "RATE_LIMITED",
+    ]);
+    // Only the two checked passwords count; counted as failures, the three refused ones would have locked the owner out.
+    expect(await lockoutCount("limited-lock@example.com")).toBe(2);
+    await sleep(1_100);
+    const owner = new Browser(auth, "203.0.113.60");
+    expect(errorCodeOf(await owner.signIn("limited-lock@example.com", PASSWORD))).toBeNull();
+    expect(owner.sessionToken).toBeDefined();
+    expect(await lockoutCount("limited-lock@example.com")).toBeNull();
+  });
+
+  // A right password forgets the failures in the round trip of the session row; when no session
+  // row follows, at the end of the request.
+  it("forgets the failures after a right password, also when the sign-in is then refused", async () => {
+    const refusing = await createTestAuth(
+      {
+        lockout: { threshold: 3, baseSeconds: 60 },
+        api: {},
+        callbacks: { signIn: ({ user }) => user.email !== "refused-lock@example.com" },
+      },
+      { db },
+    );
+    const unverified = await createTestAuth(
+      {
+        lockout: { threshold: 3, baseSeconds: 60 },
+        api: {},
+        emailVerification: { required: true },
+        sendEmail: async () => undefined,
+      },
+      { db },
+    );
+    const jwt = await createTestAuth(
+      { lockout: { threshold: 3, baseSeconds: 60 }, session: { strategy: "jwt" } },
+      { db },
+    );
+    const apiSignIn = (auth: typeof refusing.auth, email: string, password: string) =>
+      auth.apiHandlers.POST(
+        new Request("http://localhost:3000/api/auth/sign-in/email", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.61" },
+          body: JSON.stringify({ email, password }),
+        }),
+      );
+    const cases = [
+      { email: "refused-lock@example.com", auth: refusing.auth },
+      { email: "unverified-lock@example.com", auth: unverified.auth },
+    ];
+    for (const { email, auth } of cases) {
+      await register(auth, email);
+      for (const via of ["route", "api"] as const) {
+        for (let i = 0; i < 2; i++) await new Browser(auth, "203.0.113.62").signIn(email, "wrong password");
+        expect(await lockoutCount(email)).toBe(2);
+        const response =
+          via === "route"
+            ? await new Browser(auth, "203.0.113.63").signIn(email, PASSWORD)
+            : await apiSignIn(auth, email, PASSWORD);
+        expect(response.status, `${email} via ${via}`).toBeGreaterThanOrEqual(300);
+        expect(await lockoutCount(email), `${email} via ${via}`).toBeNull();
+      }
+    }
+    // The JWT strategy creates no session row: the failures go at the end of the request.
+    await register(jwt.auth, "jwt-lock@example.com");
+    for (let i = 0; i < 2; i++)
+      await new Browser(jwt.auth, "203.0.113.64").signIn("jwt-lock@example.com", "wrong password");
+    expect(await lockoutCount("jwt-lock@example.com")).toBe(2);
+    const browser = new Browser(jwt.auth, "203.0.113.65");
+    expect(errorCodeOf(await browser.signIn("jwt-lock@example.com", PASSWORD))).toBeNull();
+    expect(browser.sessionToken).toBeDefined();
+    expect(await lockoutCount("jwt-lock@example.com")).toBeNull();
+  });
+
   it("is shared by two app instances on one database", async () => {
     const second = await openSecondClient({ db: db, url: url });
     try {

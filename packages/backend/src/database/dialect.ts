@@ -27,6 +27,17 @@ export type QueryDatabase = LibSQLDatabase<any>;
 // biome-ignore lint/suspicious/noExplicitAny: drizzle's database types differ per dialect; the code uses their shared API.
 export type AnyDatabase = any;
 
+/**
+ * @internal A write a flow owes, to be sent with a later statement of the same request when there
+ * is one (one round trip for both, {@link Dialect.withWrites}), or on its own with `run()`.
+ */
+export interface DeferredWrite {
+  /** The write as a query builder on `q` (a database, a transaction or PostgreSQL's `db.with(…)`). */
+  statement(q: AnyDatabase): Statement;
+  /** The write on its own. */
+  run(): Promise<void>;
+}
+
 /** @internal What differs between the dialects, for the queries of `/auth` and `/uploads`. */
 export interface Dialect {
   readonly name: DialectName;
@@ -39,12 +50,29 @@ export interface Dialect {
     db: AnyDatabase,
     build: (q: AnyDatabase) => readonly Statement[] | Promise<readonly Statement[]>,
   ): Promise<unknown[]>;
+  /**
+   * Runs `main` and, in the same round trip, `writes`, whose results are not needed: libSQL one
+   * `batch` (the writes first, or after `main` with `order: "main-first"`); PostgreSQL ONE
+   * statement, the writes as data-modifying CTEs of `main` (built on `db.with(…)`), which costs
+   * no BEGIN and COMMIT round trips. In one statement no part sees another's changes (foreign
+   * keys are checked at its end): only for writes to rows `main` neither reads nor writes, and no
+   * two writes to the same row. Resolves `main`'s result.
+   */
+  withWrites<T>(
+    db: AnyDatabase,
+    writes: (q: AnyDatabase) => readonly Statement[],
+    main: (q: AnyDatabase) => PromiseLike<T>,
+    options?: { order?: "writes-first" | "main-first" },
+  ): Promise<T>;
   /** Prepares `query` once; the function runs it and resolves its first row (or undefined). */
   prepareFirst<T>(query: unknown, name: string): (params?: Record<string, unknown>) => Promise<T | undefined>;
   /** Prepares `query` once; the function runs it and resolves all its rows. */
   prepareAll<T>(query: unknown, name: string): (params?: Record<string, unknown>) => Promise<T[]>;
-  /** Columns as one JSON object column (keys as given); {@link Dialect.parseJSONObject} reads it back. */
-  jsonObject(entries: readonly (readonly [key: string, column: Column])[]): SQL;
+  /**
+   * Columns (or expressions, such as a nested object) as one JSON object column (keys as given);
+   * {@link Dialect.parseJSONObject} reads it back.
+   */
+  jsonObject(entries: readonly (readonly [key: string, column: Column | SQL])[]): SQL;
   /** The value of a {@link Dialect.jsonObject} column as an object (libSQL returns text, PostgreSQL JSON). */
   parseJSONObject(value: unknown): Record<string, unknown>;
   /**
@@ -89,6 +117,13 @@ const sqlite: Dialect = {
     if (statements.length === 0) return [];
     return db.batch(statements);
   },
+  async withWrites(db, writes, main, options) {
+    const others = writes(db);
+    if (others.length === 0) return main(db);
+    if (options?.order === "main-first") return ((await db.batch([main(db), ...others])) as unknown[])[0] as never;
+    const results = (await db.batch([...others, main(db)])) as unknown[];
+    return results[results.length - 1] as never;
+  },
   prepareFirst(query) {
     const prepared = (query as { prepare(): { get(params?: unknown): Promise<unknown> } }).prepare();
     return (params) => prepared.get(params) as never;
@@ -128,6 +163,12 @@ const postgres: Dialect = {
       for (const statement of await build(tx)) results.push(await statement);
       return results;
     });
+  },
+  async withWrites(db, writes, main) {
+    const statements = writes(db);
+    if (statements.length === 0) return main(db);
+    const ctes = statements.map((statement, index) => db.$with(`tetrastack_write_${index}`).as(statement));
+    return main(db.with(...ctes));
   },
   prepareFirst(query, name) {
     const prepared = (query as { prepare(name: string): { execute(params?: unknown): Promise<unknown[]> } }).prepare(

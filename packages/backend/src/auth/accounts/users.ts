@@ -1,5 +1,6 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, isNull, type SQL, sql } from "drizzle-orm";
 import type { Dialect, QueryDatabase } from "../../database/dialect.js";
+import type { SideRead } from "../../shared/rate-limit.js";
 import type { AuthTables, AuthUser } from "../tables.js";
 
 /** @internal The one way `/auth` loads a user: by id, (normalised) email or linked account, one indexed query each. */
@@ -11,6 +12,15 @@ export interface UserLookup {
   byAccount(provider: string, providerAccountId: string): Promise<AuthUser | null>;
   /** Records that the user's address is proven (now), unless it already was. */
   markVerified(id: string): Promise<void>;
+  /**
+   * The users row as one JSON object column (every column of the possibly extended table, by
+   * property name): for queries that load a user beside something else in one round trip.
+   */
+  readonly json: SQL;
+  /** A {@link UserLookup.json} value (text or parsed) as the row, each column decoded by its own mapping. */
+  decode(value: unknown): AuthUser;
+  /** {@link UserLookup.byEmail} as a read to send with a rate-limit count (`limiter.attempt`). */
+  byEmailRead(email: string): SideRead;
 }
 
 /** @internal */
@@ -50,7 +60,27 @@ export function createUserLookup(
       .limit(1),
     "tetrastack_user_by_account",
   );
+  const columns = Object.entries(getTableColumns(users));
+  const json = dialect.jsonObject(columns);
+  const decode = (value: unknown): AuthUser => {
+    const raw = (typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>;
+    const user: Record<string, unknown> = {};
+    for (const [key, column] of columns) {
+      const field = raw[key];
+      user[key] = field === null || field === undefined ? null : column.mapFromDriverValue(field);
+    }
+    return user as AuthUser;
+  };
   return {
+    json,
+    decode,
+    byEmailRead(email) {
+      return {
+        statement: (q) => q.select({ value: json }).from(users).where(eq(users.email, email)).limit(1),
+        decode,
+        run: async () => (await byEmail({ email })) ?? null,
+      };
+    },
     async byId(id) {
       return (await byId({ id })) ?? null;
     },

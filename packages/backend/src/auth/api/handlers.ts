@@ -1,5 +1,11 @@
 import type { AuthContext } from "../context.js";
-import { type APIRequestState, type RequestMeta, requestMetaFrom, withRequestMeta } from "../request/scope.js";
+import {
+  type APIRequestState,
+  type RequestMeta,
+  requestMetaFrom,
+  settleDeferredWrites,
+  withRequestMeta,
+} from "../request/scope.js";
 import { isSecureRequest, readCookie, sessionCookieName } from "../session/cookies.js";
 import { accountEndpoints } from "./account.js";
 import type { APIAnswer, APIDeps, Endpoint } from "./endpoint.js";
@@ -108,8 +114,14 @@ export function createAPIHandlers(
       try {
         if (request.method === "POST") origins.checkStateChanging(request, state);
         const body = request.method === "POST" ? await readJSONBody(request) : {};
-        return answer(await endpoint.run({ request, state, meta, body, query: url.searchParams }));
+        const result = answer(await endpoint.run({ request, state, meta, body, query: url.searchParams }));
+        await settleDeferredWrites(meta);
+        return result;
       } catch (error) {
+        // What a refused sign-in owes still goes (the right password forgets the failures).
+        await settleDeferredWrites(meta).catch((settleError: unknown) =>
+          ctx.logger.warn("could not reset the lockout after a right password", settleError),
+        );
         const failure = failureOf(error, endpoint.codes);
         if (failure.unexpected) ctx.logger.warn(`JSON API: ${request.method} ${url.pathname} failed`, error);
         return json(failure.status, failure.body, failure.headers);

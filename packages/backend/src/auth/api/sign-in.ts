@@ -3,7 +3,7 @@ import { parseInput } from "../../shared/validate.js";
 import { uuidv7 } from "../../utils/uuidv7.js";
 import { parseEmail } from "../accounts/email.js";
 import type { APIRequestState, RequestMeta } from "../request/scope.js";
-import { storableIP } from "../request/scope.js";
+import { storableIP, takeDeferredWrites } from "../request/scope.js";
 import { generateSessionToken } from "../session/token.js";
 import type { AuthUser } from "../tables.js";
 import type { APIDeps, Endpoint } from "./endpoint.js";
@@ -40,13 +40,11 @@ export function signInEndpoints(deps: APIDeps): Record<string, Endpoint> {
   async function startSession(state: APIRequestState, meta: RequestMeta, userId: string, remember: boolean) {
     const token = generateSessionToken();
     const expires = new Date(ctx.now() + ctx.settings.session.maxAge * 1000);
-    await ctx.sessions.create({
-      sessionToken: token,
-      userId,
-      expires,
-      ipAddress: storableIP(meta.ip),
-      userAgent: meta.userAgent,
-    });
+    await ctx.sessions.create(
+      { sessionToken: token, userId, expires, ipAddress: storableIP(meta.ip), userAgent: meta.userAgent },
+      // The password check's lockout reset rides along with the session row.
+      takeDeferredWrites(),
+    );
     binding.setSessionCookie(state, token, expires, remember);
     state.response.set("set-auth-token", token);
     return token;

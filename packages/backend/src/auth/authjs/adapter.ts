@@ -3,7 +3,7 @@ import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
 import type { QueryDatabase } from "../../database/dialect.js";
 import { normalizeEmail } from "../accounts/email.js";
 import { createTokenStore, type TokenStore } from "../links/token-store.js";
-import { currentRequestMeta, storableIP } from "../request/scope.js";
+import { currentRequestMeta, storableIP, takeDeferredWrites } from "../request/scope.js";
 import type { ResolvedSessionRow, SessionStore } from "../session/store.js";
 import type { AuthTables } from "../tables.js";
 
@@ -51,13 +51,11 @@ export function createAuthAdapter(
     updateUser: (user) => base.updateUser(normalizeUserEmail(user)),
     async createSession({ sessionToken, userId, expires }) {
       const meta = currentRequestMeta();
-      const row = await store.create({
-        sessionToken,
-        userId,
-        expires,
-        ipAddress: storableIP(meta?.ip),
-        userAgent: meta?.userAgent ?? null,
-      });
+      const row = await store.create(
+        { sessionToken, userId, expires, ipAddress: storableIP(meta?.ip), userAgent: meta?.userAgent ?? null },
+        // The credentials sign-in's lockout reset rides along with its session row.
+        takeDeferredWrites(),
+      );
       return toAdapterSession(row);
     },
     async getSessionAndUser(sessionToken) {

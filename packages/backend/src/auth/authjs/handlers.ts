@@ -1,6 +1,6 @@
 import type { NextAuthResult } from "next-auth";
 import type { AuthCore, Caller } from "../context.js";
-import { type RequestMeta, requestMetaFrom, withRequestMeta } from "../request/scope.js";
+import { type RequestMeta, requestMetaFrom, settleDeferredWrites, withRequestMeta } from "../request/scope.js";
 import {
   isSecureRequest,
   readCookie,
@@ -66,7 +66,13 @@ export function wrapEntryPoints(
         ...requestMetaFrom(request.headers, core.clientIP),
         sessionToken: readCookie(request.headers.get("cookie"), sessionCookieName(secure, settings)),
       };
-      const response = await withRequestMeta(meta, () => handler(request));
+      let response: Awaited<ReturnType<typeof handler>>;
+      try {
+        response = await withRequestMeta(meta, () => handler(request));
+      } finally {
+        // What a sign-in owes that no session row took (a refused sign-in, the JWT strategy).
+        await settleDeferredWrites(meta);
+      }
       const cookie = knownDeviceCookie(meta, secure);
       const transient =
         meta.sessionToken !== undefined &&
@@ -86,6 +92,7 @@ export function wrapEntryPoints(
     try {
       return await withRequestMeta(meta, () => nextAuth.signIn(...args));
     } finally {
+      await settleDeferredWrites(meta);
       if (meta.knownDeviceFor) await next.setKnownDeviceCookie(meta.knownDeviceFor);
     }
   }) as NextAuthResult["signIn"];

@@ -8,7 +8,7 @@ import { emailSchema } from "../accounts/email.js";
 import type { AuthCallbacks } from "../authjs/types.js";
 import { EMAIL_PROVIDER_ID } from "../constants.js";
 import type { AuthContext } from "../context.js";
-import { limitMail } from "../links/flows.js";
+import { limitMailToAddress } from "../links/flows.js";
 import { defaultEmailTemplates, type EmailTemplate, type LinkEmailParams } from "../mail/templates.js";
 
 /** Sign-in by email link: Auth.js's email provider (id `"email"`) on this package's tokens. */
@@ -103,8 +103,7 @@ export function emailSignIn(
         "sendSignInLink",
       );
       ctx.mailer.assertAvailable("sendSignInLink");
-      await limitMail(ctx, "sign-in", email, caller);
-      const user = await ctx.users.byEmail(email);
+      const user = await limitMailToAddress(ctx, "sign-in", email, caller);
       if (consumerSignIn) {
         const allowed = await consumerSignIn({
           user: user ?? { id: randomUUID(), email, emailVerified: null },

@@ -4,7 +4,7 @@ import { fnSchema as fn, relativePathSchema as relativePath, secondsSchema as se
 import { parseInput } from "../../shared/validate.js";
 import { emailSchema } from "../accounts/email.js";
 import type { AuthContext } from "../context.js";
-import { consumeLink, limitConfirm, limitMail, ownSession } from "../links/flows.js";
+import { consumeLink, limitConfirm, limitMailToAddress, ownSession } from "../links/flows.js";
 import { defaultEmailTemplates, type EmailTemplate, type LinkEmailParams } from "../mail/templates.js";
 import { proofInputSchema } from "../password/verify.js";
 
@@ -111,8 +111,7 @@ export function emailVerification(ctx: AuthContext, settings: EmailVerificationS
       const { email } = parseInput(emailInput, { email: input }, "requestEmailVerification");
       ctx.mailer.assertAvailable("requestEmailVerification");
       const caller = await ctx.caller.flow();
-      await limitMail(ctx, "verify-email", email, caller);
-      const user = await ctx.users.byEmail(email);
+      const user = await limitMailToAddress(ctx, "verify-email", email, caller);
       if (user?.email && !user.emailVerified) await issue({ id: user.id, email: user.email });
     },
 

@@ -3,7 +3,7 @@ import { fnSchema as fn, relativePathSchema as relativePath, secondsSchema as se
 import { parseInput } from "../../shared/validate.js";
 import { emailSchema } from "../accounts/email.js";
 import type { AuthContext } from "../context.js";
-import { consumeLink, limitConfirm, limitMail, ownSession } from "../links/flows.js";
+import { consumeLink, limitConfirm, limitMailToAddress, ownSession } from "../links/flows.js";
 import { defaultEmailTemplates, type EmailTemplate, type LinkEmailParams } from "../mail/templates.js";
 import { hashPassword } from "../password/hash.js";
 import { newPasswordSchema } from "../password/policy.js";
@@ -71,8 +71,7 @@ export function passwordReset(ctx: AuthContext, settings: PasswordResetSettings)
     async requestPasswordReset(input) {
       const { email } = parseInput(emailInput, { email: input }, "requestPasswordReset");
       ctx.mailer.assertAvailable("requestPasswordReset");
-      await limitMail(ctx, "reset-password", email, await ctx.caller.flow());
-      const user = await ctx.users.byEmail(email);
+      const user = await limitMailToAddress(ctx, "reset-password", email, await ctx.caller.flow());
       if (!user?.email) return;
       const { expiresIn, path, template } = settings;
       const issued = await ctx.tokens.issue({
@@ -93,13 +92,15 @@ export function passwordReset(ctx: AuthContext, settings: PasswordResetSettings)
       const keep = ownSession(caller, user.id);
       // An unverified account is taken over by whoever proves the mailbox: everything the prover
       // did not create goes (another's password, linked identities, passkeys, sessions, links).
+      // Whoever holds the link holds the mailbox: the owner is back in, from this browser too
+      // (the lockout lifted in the same batch).
+      const lift = ctx.limiter.lockoutClear(row.identifier);
       const [revoked] = (await ctx.dialect.batch(ctx.db, (q) => [
         ctx.sessions.revokeStatement(q, user.id, keep),
         ...(user.emailVerified ? [] : ctx.claim.statements(q, user.id, { sessionId: keep })),
         ctx.credentials.set(q, user.id, passwordHash),
+        ...(lift ? [lift.statement(q)] : []),
       ])) as [{ id: string }[]];
-      // Whoever holds the link holds the mailbox: the owner is back in, from this browser too.
-      await ctx.limiter.clearLockout(row.identifier);
       await ctx.caller.markKnownDevice(row.identifier);
       return { userId: user.id, email: row.identifier, revokedSessions: revoked.length };
     },

@@ -107,8 +107,7 @@ export interface RegistrationMethods {
 }
 
 /**
- * @internal Creates a user and their credentials account in one batch (one transaction): both or
- * neither. The unique index on lower(email) decides races, so concurrent registrations of one
+ * @internal Creates a user and their credentials account in one round trip: both or neither. The unique index on lower(email) decides races, so concurrent registrations of one
  * email create exactly one user and the others get a ConflictError. Listeners of
  * `hooks.userRegistered` (the verification mail) run after; awaited unless enumeration-safe.
  */
@@ -126,10 +125,14 @@ export function registration(ctx: AuthContext, settings: RegistrationSettings): 
       const passwordHash = await hashPassword(password, ctx.settings.password.scrypt);
       const id = uuidv7();
       try {
-        await ctx.dialect.batch(db, (q) => [
-          q.insert(tables.users).values({ id, email, name, image }),
-          ctx.credentials.set(q, id, passwordHash),
-        ]);
+        // Both or neither, in one round trip (libSQL: one batch; PostgreSQL: one statement, whose
+        // foreign keys are checked at its end).
+        await ctx.dialect.withWrites(
+          db,
+          (q) => [ctx.credentials.set(q, id, passwordHash)],
+          (q) => q.insert(tables.users).values({ id, email, name, image }),
+          { order: "main-first" },
+        );
       } catch (error) {
         const converted = toConflictError(error);
         if (!isTetrastackError(converted, "CONFLICT")) throw error;

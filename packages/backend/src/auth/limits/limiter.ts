@@ -1,3 +1,4 @@
+import type { DeferredWrite } from "../../database/dialect.js";
 import { isTetrastackError } from "../../shared/errors.js";
 import {
   createRateLimiter,
@@ -8,11 +9,12 @@ import {
   type RateLimitRuleSettings,
   type RateLimitStore,
   type RateLimitSubject,
+  type SideRead,
 } from "../../shared/rate-limit.js";
 import { warnOnce } from "../../shared/warn-once.js";
 import { lockoutHint, rateLimitHint } from "./development.js";
 
-export type { LockoutSettings, RateLimitRuleSettings, RateLimitStore } from "../../shared/rate-limit.js";
+export type { LockoutSettings, RateLimitRuleSettings, RateLimitStore, SideRead } from "../../shared/rate-limit.js";
 export { databaseStore, memoryStore };
 
 /** The actions that are rate limited. */
@@ -30,7 +32,7 @@ export interface LockoutSubject {
   device?: string | null | undefined;
 }
 
-/** @internal What {@link Limiter.reserveAttempt} decided. */
+/** @internal What {@link Limiter.attempt} decided about the lockout. */
 export interface AttemptReservation {
   allowed: boolean;
   /** Seconds until the lock ends, when not allowed. */
@@ -42,16 +44,33 @@ export interface Limiter {
   /** Counts one attempt per IP and per account; throws RateLimitError when either is over its limit. */
   enforce(bucket: RateLimitBucket, rule: RateLimitRuleSettings, who: RateLimitSubject): Promise<void>;
   /**
-   * Counts a password attempt before the password is checked (atomically: a burst of attempts can
-   * never check more than the threshold). Not allowed while the subject is locked.
+   * A password attempt, in one round trip to the database: counted per IP and account as
+   * {@link Limiter.enforce} counts it (RateLimitError when over), then, only when it is within its
+   * limits, counted toward the lockout of `lockout` (when given) before the password is checked (atomically: a
+   * burst of attempts can never check more than the threshold; not allowed while the subject is
+   * locked), and `read` run alongside (its `value`, e.g. the account to check the password of).
    */
-  reserveAttempt(subject: LockoutSubject): Promise<AttemptReservation>;
-  /** The right password: forgets the subject's failures (and so its lock). */
-  attemptSucceeded(subject: LockoutSubject): Promise<void>;
+  attempt(
+    bucket: RateLimitBucket,
+    rule: RateLimitRuleSettings,
+    who: RateLimitSubject,
+    options: { lockout?: LockoutSubject | undefined; read?: SideRead | undefined },
+  ): Promise<{ reservation: AttemptReservation; read: unknown }>;
+  /**
+   * The right password: forgets the subject's failures (and so its lock). The write is returned
+   * to be sent with the session row (see `request/scope.ts`), or null when it is done already
+   * (memory store, lockout off).
+   */
+  attemptSucceeded(subject: LockoutSubject): DeferredWrite | null;
   /** Seconds until the account-wide lock (of unknown devices) ends, or 0. */
   lockedFor(account: string): Promise<number>;
   /** Lifts the account-wide lock: the owner proved the mailbox (password reset, sign-in link). */
   clearLockout(account: string): Promise<void>;
+  /**
+   * {@link Limiter.clearLockout} as a statement for a flow's batch, or null when there is nothing
+   * to send (lockout off; the memory store, cleared at once).
+   */
+  lockoutClear(account: string): DeferredWrite | null;
   prune(): Promise<number>;
 }
 
@@ -84,16 +103,28 @@ export function createLimiter(
         throw error;
       }
     },
-    async reserveAttempt(subject) {
-      if (!lockout.enabled) return { allowed: true, retryAfter: 0 };
+    async attempt(bucket, rule, who, { lockout: subject, read }) {
       const now = Date.now();
-      const { allowed, lockedUntil } = await store.reserve(lockKey(subject), lockout, now);
-      if (!allowed) hint(lockoutHint(lockout.threshold));
-      return { allowed, retryAfter: allowed ? 0 : Math.max(1, Math.ceil((lockedUntil - now) / 1000)) };
+      let result: Awaited<ReturnType<typeof counters.attempt>>;
+      try {
+        result = await counters.attempt(bucket, rule, who, {
+          reserve: subject && lockout.enabled ? { key: lockKey(subject), policy: lockout } : undefined,
+          read,
+        });
+      } catch (error) {
+        if (isTetrastackError(error, "RATE_LIMITED")) hint(rateLimitHint(bucket, rule));
+        throw error;
+      }
+      const { reservation } = result;
+      if (!reservation || reservation.allowed)
+        return { reservation: { allowed: true, retryAfter: 0 }, read: result.read };
+      hint(lockoutHint(lockout.threshold));
+      const retryAfter = Math.max(1, Math.ceil((reservation.lockedUntil - now) / 1000));
+      return { reservation: { allowed: false, retryAfter }, read: result.read };
     },
-    async attemptSucceeded(subject) {
-      if (!lockout.enabled) return;
-      await store.clear(lockKey(subject));
+    attemptSucceeded(subject) {
+      if (!lockout.enabled) return null;
+      return store.deferredClear(lockKey(subject));
     },
     async lockedFor(account) {
       if (!lockout.enabled) return 0;
@@ -104,6 +135,10 @@ export function createLimiter(
     async clearLockout(account) {
       if (!lockout.enabled) return;
       await store.clear(lockKey({ account }));
+    },
+    lockoutClear(account) {
+      if (!lockout.enabled) return null;
+      return store.deferredClear(lockKey({ account }));
     },
     prune: () => counters.prune(),
   };

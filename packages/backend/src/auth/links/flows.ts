@@ -16,6 +16,26 @@ export function limitMail(
   });
 }
 
+/**
+ * @internal {@link limitMail} for a mail to `email`, and in the same round trip the user of that
+ * address (null when none): the lookup is made whether or not the limit refuses, so neither the
+ * answer nor its timing depends on the account existing.
+ */
+export async function limitMailToAddress(
+  ctx: AuthContext,
+  purpose: TokenPurpose,
+  email: string,
+  caller: FlowContext,
+): Promise<AuthUser | null> {
+  const { read } = await ctx.limiter.attempt(
+    "email",
+    ctx.settings.rateLimit.email,
+    { ip: caller.ip, account: `${purpose}:${email}` },
+    { read: ctx.users.byEmailRead(email) },
+  );
+  return (read as AuthUser | null) ?? null;
+}
+
 /** @internal Link confirmations: per IP, and per account when signed in. */
 export function limitConfirm(ctx: AuthContext, caller: FlowContext): Promise<void> {
   return ctx.limiter.enforce("confirm", ctx.settings.rateLimit.confirm, {

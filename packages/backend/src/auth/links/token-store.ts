@@ -65,10 +65,13 @@ export function createTokenStore(
       const expires = new Date(Date.now() + expiresIn * 1000);
       const row = { identifier, token: hashSessionToken(token), expires, purpose, userId };
       if (userId && purpose !== "sign-in") {
-        await dialect.batch(db, (q) => [
-          q.delete(table).where(and(eq(table.userId, userId), eq(table.purpose, purpose))),
-          q.insert(table).values(row),
-        ]);
+        // One round trip: the delete cannot see the new row (a batch runs it first; PostgreSQL
+        // runs both in one statement, on one snapshot).
+        await dialect.withWrites(
+          db,
+          (q) => [q.delete(table).where(and(eq(table.userId, userId), eq(table.purpose, purpose)))],
+          (q) => q.insert(table).values(row),
+        );
       } else {
         await db.insert(table).values(row);
       }

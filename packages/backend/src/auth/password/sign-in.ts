@@ -6,14 +6,16 @@ import {
   isTetrastackError,
   type TetrastackError,
 } from "../../shared/errors.js";
+import type { SideRead } from "../../shared/rate-limit.js";
 import { parseEmail } from "../accounts/email.js";
 import type { AuthContext } from "../context.js";
+import { deferWrite } from "../request/scope.js";
 import { isSecureRequest } from "../session/cookies.js";
 import type { AuthUser } from "../tables.js";
 import { credentialsAccountOf } from "./credentials-row.js";
 import { burnPasswordHash, hashPassword, needsRehash, parsePasswordHash, verifyPassword } from "./hash.js";
 import { parseSignInPassword } from "./policy.js";
-import { verifyUnderLockout } from "./verify.js";
+import { verifyReserved } from "./verify.js";
 
 /** Why a credentials sign-in failed: the `code` of `CredentialsSigninError`, safe to show. */
 export type SignInErrorCode =
@@ -42,15 +44,42 @@ export type PasswordSignIn = (
  */
 export function createPasswordSignIn(ctx: AuthContext, options: { requireEmailVerification: boolean }): PasswordSignIn {
   const { db, tables, limiter } = ctx;
-  const lookup = ctx.dialect.prepareFirst<{ user: AuthUser; accountId: string; passwordHash: string | null }>(
-    db
-      .select({ user: tables.users, accountId: tables.accounts.id, passwordHash: tables.accounts.passwordHash })
+  type Found = { user: AuthUser; accountId: string; passwordHash: string | null };
+  // The user and its credentials row as one JSON column, so that the lookup can travel in the
+  // same round trip as the rate-limit counters and the lockout reservation (limiter.attempt).
+  const found = ctx.dialect.jsonObject([
+    ["user", ctx.users.json],
+    ["accountId", tables.accounts.id],
+    ["passwordHash", tables.accounts.passwordHash],
+  ]);
+  const query = (q: typeof db, email: unknown) =>
+    q
+      .select({ value: found })
       .from(tables.users)
       .innerJoin(tables.accounts, credentialsAccountOf(tables.accounts, tables.users.id, ctx.dialect))
-      .where(eq(tables.users.email, sql.placeholder("email")))
-      .limit(1),
+      .where(eq(tables.users.email, email as string))
+      .limit(1);
+  const decode = (value: unknown): Found => {
+    const { user, accountId, passwordHash } = ctx.dialect.parseJSONObject(value);
+    return {
+      user: ctx.users.decode(user),
+      accountId: String(accountId),
+      passwordHash: (passwordHash as string | null) ?? null,
+    };
+  };
+  // On its own (the in-memory limiter): prepared once.
+  const lookup = ctx.dialect.prepareFirst<{ value: unknown }>(
+    query(db, sql.placeholder("email")),
     "tetrastack_credentials_by_email",
   );
+  const lookupRead = (email: string): SideRead => ({
+    statement: (q) => query(q, email),
+    decode,
+    run: async () => {
+      const row = await lookup({ email });
+      return row ? decode(row.value) : null;
+    },
+  });
   const invalid = (): SignInOutcome => ({
     ok: false,
     code: "INVALID_CREDENTIALS",
@@ -80,22 +109,26 @@ export function createPasswordSignIn(ctx: AuthContext, options: { requireEmailVe
     if (!email || password === null) return invalid();
 
     const device = ctx.knownDevices?.find(request.headers.get("cookie"), isSecureRequest(request), email) ?? null;
+    const subject = { account: email, device };
+    let attempt: Awaited<ReturnType<typeof limiter.attempt>>;
     try {
-      // A known device of this account has a budget of its own and no per-IP count, so nobody
-      // else can spend it; everything else shares the account's budget and is counted per IP.
-      await limiter.enforce(
+      // One round trip before the hash: the attempt counted per IP and account (a known device
+      // of this account has a budget of its own and no per-IP count, so nobody else can spend
+      // it), then, within those limits, toward the lockout, and the account looked up.
+      attempt = await limiter.attempt(
         "sign-in",
         ctx.settings.rateLimit.signIn,
         device
           ? { ip: null, account: `${email}\u0000device\u0000${device}` }
           : { ip: ctx.clientIP(request.headers), account: email },
+        { lockout: subject, read: lookupRead(email) },
       );
     } catch (error) {
       if (!isTetrastackError(error, "RATE_LIMITED")) throw error;
       return { ok: false, code: "RATE_LIMITED", retryAfter: error.retryAfter, cause: error };
     }
 
-    const row = await lookup({ email });
+    const row = attempt.read as Found | null;
     const stored = row?.passwordHash;
     if (stored && !parsePasswordHash(stored)) {
       // A corrupt row, or parameters that would make one check throw or cost a gigabyte: counted
@@ -104,8 +137,14 @@ export function createPasswordSignIn(ctx: AuthContext, options: { requireEmailVe
         "a stored password hash is malformed or outside the accepted scrypt parameters; the sign-in fails",
       );
     }
-    const outcome = await verifyUnderLockout(limiter, { account: email, device }, () =>
-      stored ? verifyPassword(password, stored) : burnPasswordHash(password, ctx.settings.password.scrypt),
+    const outcome = await verifyReserved(
+      limiter,
+      attempt.reservation,
+      subject,
+      () => (stored ? verifyPassword(password, stored) : burnPasswordHash(password, ctx.settings.password.scrypt)),
+      // Forgetting the failures is sent with the session row this sign-in creates (or at the
+      // end of the request when it creates none): one round trip fewer.
+      deferWrite,
     );
     if (outcome.status === "locked") {
       const cause = new AccountLockedError("Account temporarily locked.", { retryAfter: outcome.retryAfter });

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { AccountLockedError, InvalidCredentialsError } from "../../shared/errors.js";
-import type { Limiter, LockoutSubject, RateLimitRuleSettings } from "../limits/limiter.js";
+import type { AttemptReservation, Limiter, LockoutSubject, RateLimitRuleSettings } from "../limits/limiter.js";
 import type { AuthUser } from "../tables.js";
 import { burnPasswordHash, type ScryptParams, verifyPassword } from "./hash.js";
 import { type PasswordPolicy, parseSignInPassword } from "./policy.js";
@@ -13,19 +13,21 @@ export type PasswordAttemptOutcome =
 
 /**
  * @internal The one way a password is checked, at sign-in and wherever a flow asks for the
- * current password: the attempt is counted before the check (so a burst of attempts checks at
- * most the lockout threshold), refused without any hashing while the subject is locked, and a
- * right password forgets the failures.
+ * current password, once `limiter.attempt` has counted the attempt (so a burst of attempts checks
+ * at most the lockout threshold): refused without any hashing while the subject is locked; a
+ * right password forgets the failures, through `forget` (sign-in sends that write with the
+ * session row; other flows run it at once).
  */
-export async function verifyUnderLockout(
+export async function verifyReserved(
   limiter: Limiter,
+  reservation: AttemptReservation,
   subject: LockoutSubject,
   check: () => Promise<boolean>,
+  forget: (write: ReturnType<Limiter["attemptSucceeded"]>) => Promise<void> = async (write) => write?.run(),
 ): Promise<PasswordAttemptOutcome> {
-  const reservation = await limiter.reserveAttempt(subject);
   if (!reservation.allowed) return { status: "locked", retryAfter: reservation.retryAfter };
   if (!(await check())) return { status: "invalid" };
-  await limiter.attemptSucceeded(subject);
+  await forget(limiter.attemptSucceeded(subject));
   return { status: "valid" };
 }
 
@@ -50,9 +52,17 @@ export function createProvePassword(
 ): ProvePassword {
   return async (user, given, stored, caller) => {
     const account = user.email ?? user.id;
-    await limiter.enforce("change-password", rule, { ip: caller.ip, account });
+    // Counted per IP and account, and toward the lockout, in one round trip.
+    const { reservation } = await limiter.attempt(
+      "change-password",
+      rule,
+      { ip: caller.ip, account },
+      {
+        lockout: { account },
+      },
+    );
     const password = parseSignInPassword(given, policy);
-    const outcome = await verifyUnderLockout(limiter, { account }, async () =>
+    const outcome = await verifyReserved(limiter, reservation, { account }, async () =>
       password === null ? false : stored ? verifyPassword(password, stored) : burnPasswordHash(password, scrypt),
     );
     if (outcome.status === "locked") {

@@ -1,5 +1,11 @@
 import { and, eq, getTableColumns, gte, inArray, lt, ne, sql } from "drizzle-orm";
-import { type AnyDatabase, type Dialect, dialectOf, type QueryDatabase } from "../../database/dialect.js";
+import {
+  type AnyDatabase,
+  type DeferredWrite,
+  type Dialect,
+  dialectOf,
+  type QueryDatabase,
+} from "../../database/dialect.js";
 import { deleteInBatches } from "../../shared/batches.js";
 import type { AuthTables } from "../tables.js";
 import { hashSessionToken, isRandomToken } from "./token.js";
@@ -49,13 +55,20 @@ export interface SessionStore {
   find(token: string): Promise<SessionAndUser | null>;
   /** Auth.js's rules exactly: expired → deleted and null; due → expiry pushed to now + maxAge. */
   resolve(token: string, settings: { maxAge: number; updateAge: number }): Promise<ResolvedSession | null>;
-  create(data: {
-    sessionToken: string;
-    userId: string;
-    expires: Date;
-    ipAddress?: string | null;
-    userAgent?: string | null;
-  }): Promise<SessionRow>;
+  /**
+   * Inserts a session row; `writes` (what the sign-in still owes, `request/scope.ts`) go in the
+   * same round trip ({@link Dialect.withWrites}).
+   */
+  create(
+    data: {
+      sessionToken: string;
+      userId: string;
+      expires: Date;
+      ipAddress?: string | null;
+      userAgent?: string | null;
+    },
+    writes?: readonly DeferredWrite[],
+  ): Promise<SessionRow>;
   update(token: string, expires: Date): Promise<SessionRow | null>;
   delete(token: string): Promise<SessionRow | null>;
   list(userId: string): Promise<SessionInfo[]>;
@@ -177,17 +190,19 @@ export function createSessionStore(
       }
       return found;
     },
-    async create(data) {
-      const [row] = await db
-        .insert(sessions)
-        .values({
-          sessionToken: hashSessionToken(data.sessionToken),
-          userId: data.userId,
-          expires: data.expires,
-          ipAddress: data.ipAddress ?? null,
-          userAgent: data.userAgent ?? null,
-        })
-        .returning();
+    async create(data, writes = []) {
+      const values = {
+        sessionToken: hashSessionToken(data.sessionToken),
+        userId: data.userId,
+        expires: data.expires,
+        ipAddress: data.ipAddress ?? null,
+        userAgent: data.userAgent ?? null,
+      };
+      const [row] = (await dialect.withWrites(
+        db,
+        (q) => writes.map((write) => write.statement(q)),
+        (q) => q.insert(sessions).values(values).returning(),
+      )) as SessionRow[];
       if (!row) throw new Error("createSession: the insert returned no row");
       return withToken(row, data.sessionToken);
     },
