@@ -24,6 +24,14 @@ export {
 export { id, timestamps } from "./columns.js";
 export { catchConflict, isDatabaseBusy, toConflictError, toDatabaseError } from "./errors.js";
 export {
+  createHealthHandler,
+  type HealthHandler,
+  type HealthHandlerOptions,
+  type HealthReason,
+  type HealthReport,
+  healthHandlerOptionsSchema,
+} from "./health-handler.js";
+export {
   type MigrateOptions,
   type MigrateResult,
   type Migration,

@@ -25,6 +25,14 @@ export {
 } from "./client.js";
 export { id, timestamps } from "./columns.js";
 export {
+  createHealthHandler,
+  type HealthHandler,
+  type HealthHandlerOptions,
+  type HealthReason,
+  type HealthReport,
+  healthHandlerOptionsSchema,
+} from "./health.js";
+export {
   type MigratableDatabase,
   type MigrateOptions,
   type MigrateResult,
