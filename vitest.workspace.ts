@@ -1,7 +1,8 @@
+import { exampleAppProjects } from "./examples/app/vitest.config";
 import { backendProjects } from "./packages/backend/vitest.config";
 
 // The single list of test projects. Vitest 4 no longer reads workspace files on its own:
 // vitest.config.ts imports this list as its `projects`. The package has one project per database
 // engine (see packages/backend/vitest.config.ts); vitest does not nest projects, so they are
 // listed here rather than through the package's config file.
-export default [...backendProjects("packages/backend"), "examples/app", "examples/mobile-api"];
+export default [...backendProjects("packages/backend"), ...exampleAppProjects("examples/app"), "examples/mobile-api"];
