@@ -25,7 +25,7 @@ export function exampleAppProjects(root = "."): TestProjectInlineConfiguration[]
     { root, test: { ...shared, name: "example-app", include: ["test/**/*.test.ts"] } },
   ];
   const missing = postgresUnavailable();
-  if (missing && !process.env.CI) {
+  if (missing && !process.env.CI && process.env.REQUIRE_EXTERNAL_TOOLS !== "1") {
     console.warn(`Skipping the example app's journey on PostgreSQL: ${missing}.`);
     return projects;
   }
@@ -37,8 +37,8 @@ export function exampleAppProjects(root = "."): TestProjectInlineConfiguration[]
       // The journey and the health route: untrusted-host tests next start's settings, not the database.
       include: ["test/journey.test.ts", "test/health.test.ts"],
       globalSetup: ["./test/postgres-global-setup.ts"],
-      // After the libSQL journey, not beside it: two Next servers and two browsers on a small
-      // machine would make both slow.
+      // A group of its own, so not beside the libSQL journey: two Next servers and two browsers
+      // on a small machine would make both slow.
       sequence: { groupOrder: 1 },
     },
   });
