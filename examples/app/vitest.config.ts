@@ -10,6 +10,8 @@ const shared: NonNullable<TestProjectInlineConfiguration["test"]> = {
   environment: "node",
   testTimeout: 120_000,
   hookTimeout: 120_000,
+  // Also puts both projects' files in vitest's one sequential group, one file at a time: never
+  // two Next servers and two browsers at once.
   fileParallelism: false,
   // Page updates wait on scrypt (about 0.3 s per hash) and server rendering: poll for up to 15 s.
   expect: { poll: { timeout: 15_000, interval: 100 } },
@@ -37,9 +39,6 @@ export function exampleAppProjects(root = "."): TestProjectInlineConfiguration[]
       // The journey and the health route: untrusted-host tests next start's settings, not the database.
       include: ["test/journey.test.ts", "test/health.test.ts"],
       globalSetup: ["./test/postgres-global-setup.ts"],
-      // A group of its own, so not beside the libSQL journey: two Next servers and two browsers
-      // on a small machine would make both slow.
-      sequence: { groupOrder: 1 },
     },
   });
   return projects;
