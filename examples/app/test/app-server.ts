@@ -31,22 +31,29 @@ let databases = 0;
 
 /**
  * The app's DATABASE_URL: a new libSQL file in `scratch`, or on the `example-app:postgres`
- * project a new, empty database on its server (test/postgres-global-setup.ts).
+ * project a new, empty database on its server (test/postgres-global-setup.ts), and how to drop it.
  */
-async function freshDatabaseURL(scratch: string): Promise<string> {
+async function freshDatabase(scratch: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = inject("journeyPostgres");
-  if (!admin) return `file:${join(scratch, "app.db")}`;
+  // The file goes with the scratch folder.
+  if (!admin) return { url: `file:${join(scratch, "app.db")}`, drop: async () => undefined };
   const name = `example_app_${process.pid}_${++databases}`;
+  await onAdmin(admin, `CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  // Once the app has stopped; FORCE ends a connection it may have left (JOURNEY_POSTGRES_URL's
+  // server outlives the run, so nothing is left there).
+  return { url: url.toString(), drop: () => onAdmin(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function onAdmin(admin: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}`);
+    await client.query(statement);
   } finally {
     await client.end();
   }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /** A port nothing listens on at 127.0.0.1 right now, chosen by the OS. */
@@ -90,7 +97,8 @@ export async function startApp(overrides: Record<string, string | undefined> = {
   const scratch = mkdtempSync(join(tmpdir(), "example-app-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const databaseURL = await freshDatabaseURL(scratch);
+  const database = await freshDatabase(scratch);
+  const databaseURL = database.url;
   const s3 = await startDevS3({ allowedOrigins: [url], directory: join(scratch, "s3"), port: 0 });
 
   const env: NodeJS.ProcessEnv = {
@@ -136,6 +144,7 @@ export async function startApp(overrides: Record<string, string | undefined> = {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, "SIGKILL");
     }
     await s3.stop();
+    await database.drop();
     rmSync(scratch, { recursive: true, force: true });
   }
 
