@@ -67,7 +67,8 @@ describe("package exports", () => {
     const subpaths = Object.keys(esmEntries).map((entry) => `./${entry.replace(/\/index$/, "")}`);
     expect(Object.keys(pkg.exports).sort()).toEqual([...subpaths, "./package.json"].sort());
     expect(pkg.sideEffects).toBe(false);
-    expect(pkg.files).toEqual(["dist"]);
+    // npm would add README and LICENSE by itself; listing them says they are meant to ship.
+    expect(pkg.files).toEqual(["dist", "README.md", "LICENSE"]);
   });
 
   it("points every condition at a file that exists", () => {

@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "../src/database/index.js";
-import { users } from "../src/database/index.js";
 import { ConfigError, startDevS3 } from "../src/uploads/dev/index.js";
 import { createUploads } from "../src/uploads/index.js";
+import { users } from "./engines/tables.js";
 import { createTestDatabase, rejectsWithCode } from "./helpers.js";
 
 // The development S3 server of `/uploads/dev`, run for real: @20minutes/s3rver on 127.0.0.1 with

@@ -62,12 +62,12 @@ export interface AuthConfigOptions {
   /**
    * Your callbacks. They run after the library's and see its result: `session` receives the
    * session with `user.id` (and `user.role`) already set, and `user.id` is put back if you drop it.
-   * @default {}
+   * @default `{}`
    */
   callbacks?: AuthCallbacks;
   /**
    * Your event handlers, run after the library's.
-   * @default {}
+   * @default `{}`
    */
   events?: AuthEvents;
   /**

@@ -103,7 +103,7 @@ export interface UploadsOptions {
   expiresInSeconds?: number;
   /**
    * Named policies. Giving this replaces the defaults rather than adding to them.
-   * @default DEFAULT_UPLOAD_POLICIES ({ avatar, document })
+   * @default `DEFAULT_UPLOAD_POLICIES` (`{ avatar, document }`)
    */
   policies?: Record<string, UploadPolicy>;
   /** Presigned multipart uploads, for files larger than `threshold`. */

@@ -42,12 +42,12 @@ export interface RateLimitOptions {
   storage?: "database" | "memory";
   /**
    * Credentials sign-in attempts, successful or not.
-   * @default { window: 300, perIP: 30, perAccount: 10 } in production; `perIP` and `perAccount` 10 times that in development
+   * @default `{ window: 300, perIP: 30, perAccount: 10 }` in production; `perIP` and `perAccount` 10 times that in development
    */
   signIn?: RateLimitRule;
   /**
    * `registerUser` calls.
-   * @default { window: 3600, perIP: 10, perAccount: 5 } in production; `perIP` and `perAccount` 10 times that in development
+   * @default `{ window: 3600, perIP: 10, perAccount: 5 }` in production; `perIP` and `perAccount` 10 times that in development
    */
   register?: RateLimitRule;
   /**
@@ -55,13 +55,13 @@ export interface RateLimitOptions {
    * providers), `requestEmailVerification`, `requestPasswordReset`, `requestEmailChange`,
    * `requestAccountDeletion`. Checked before the mail goes out; per IP across all of them, per
    * recipient for each flow separately.
-   * @default { window: 900, perIP: 10, perAccount: 3 } in production; `perIP` and `perAccount` 10 times that in development
+   * @default `{ window: 900, perIP: 10, perAccount: 3 }` in production; `perIP` and `perAccount` 10 times that in development
    */
   email?: RateLimitRule;
   /**
    * Confirming a one-time link (`verifyEmail`, `resetPassword`, `confirmEmailChange`,
    * `confirmAccountDeletion`) and `deleteAccount`; per IP, and per account when signed in.
-   * @default { window: 900, perIP: 30, perAccount: 10 } in production; `perIP` and `perAccount` 10 times that in development
+   * @default `{ window: 900, perIP: 30, perAccount: 10 }` in production; `perIP` and `perAccount` 10 times that in development
    */
   confirm?: RateLimitRule;
   /**

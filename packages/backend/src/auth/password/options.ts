@@ -9,7 +9,7 @@ export interface PasswordOptions extends Partial<PasswordPolicy> {
   /**
    * scrypt cost. Below OWASP's minimum is refused in production; stored hashes weaker than this
    * are rehashed at the next successful sign-in.
-   * @default { ln: 17, r: 8, p: 1, keyLength: 32, saltLength: 16 }
+   * @default `{ ln: 17, r: 8, p: 1, keyLength: 32, saltLength: 16 }`
    */
   scrypt?: Partial<ScryptParams>;
 }
