@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDevS3 } from "@tetrastack/backend/uploads/dev";
+import pg from "pg";
+import { inject } from "vitest";
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -14,10 +16,44 @@ const require = createRequire(import.meta.url);
 /** The production server under test, its own S3 server and scratch folder, and how to stop them. */
 export interface RunningApp {
   url: string;
+  /** The app's DATABASE_URL (a file: URL, or a postgres:// URL on the PostgreSQL project). */
+  databaseURL: string;
   /** Where the dev mailbox writes (the app reads it for /dev/mailbox). */
   scratch: string;
   logs(): string;
   stop(): Promise<void>;
+}
+
+/** Which engine the app runs on in this test project (vitest.config.ts): libSQL or PostgreSQL. */
+export const journeyEngine: "libsql" | "postgres" = inject("journeyPostgres") ? "postgres" : "libsql";
+
+let databases = 0;
+
+/**
+ * The app's DATABASE_URL: a new libSQL file in `scratch`, or on the `example-app:postgres`
+ * project a new, empty database on its server (test/postgres-global-setup.ts), and how to drop it.
+ */
+async function freshDatabase(scratch: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = inject("journeyPostgres");
+  // The file goes with the scratch folder.
+  if (!admin) return { url: `file:${join(scratch, "app.db")}`, drop: async () => undefined };
+  const name = `example_app_${process.pid}_${++databases}`;
+  await onAdmin(admin, `CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  // Once the app has stopped; FORCE ends a connection it may have left (JOURNEY_POSTGRES_URL's
+  // server outlives the run, so nothing is left there).
+  return { url: url.toString(), drop: () => onAdmin(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function onAdmin(admin: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A port nothing listens on at 127.0.0.1 right now, chosen by the OS. */
@@ -48,7 +84,7 @@ async function waitForHTTP(url: string, child: ChildProcess, logs: () => string)
 
 /**
  * Starts `next start` on the existing production build, on a free 127.0.0.1 port, with a fresh
- * database file, a fresh local S3 server (`startDevS3`: bucket + the app origin's CORS rule), `AUTH_TRUST_HOST` and the
+ * database (a libSQL file, or a PostgreSQL database on the `example-app:postgres` project), a fresh local S3 server (`startDevS3`: bucket + the app origin's CORS rule), `AUTH_TRUST_HOST` and the
  * dev mailbox turned on. Builds nothing: `pnpm --filter @tetrastack/example-app build` comes first.
  * `overrides` change the environment; a variable set to undefined is removed.
  */
@@ -61,13 +97,15 @@ export async function startApp(overrides: Record<string, string | undefined> = {
   const scratch = mkdtempSync(join(tmpdir(), "example-app-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const database = await freshDatabase(scratch);
+  const databaseURL = database.url;
   const s3 = await startDevS3({ allowedOrigins: [url], directory: join(scratch, "s3"), port: 0 });
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
-    DATABASE_URL: `file:${join(scratch, "app.db")}`,
+    DATABASE_URL: databaseURL,
     AUTH_SECRET: randomBytes(33).toString("base64url"),
     AUTH_TRUST_HOST: "true",
     APP_URL: url, // origin of the links in mails
@@ -106,6 +144,7 @@ export async function startApp(overrides: Record<string, string | undefined> = {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, "SIGKILL");
     }
     await s3.stop();
+    await database.drop();
     rmSync(scratch, { recursive: true, force: true });
   }
 
@@ -115,5 +154,5 @@ export async function startApp(overrides: Record<string, string | undefined> = {
     await stop();
     throw error;
   }
-  return { url, scratch, logs, stop };
+  return { url, databaseURL, scratch, logs, stop };
 }

@@ -1,7 +1,7 @@
 /**
  * A real user journey through the production build of examples/app, in Debian's Chromium driven
- * by playwright-core. Nothing is mocked: the app, its libSQL database, Auth.js and the
- * signature-verifying S3 server are the real ones. The one stand-in is mail, which the app's dev
+ * by playwright-core. Nothing is mocked: the app, its database (a libSQL file, or PostgreSQL on the
+ * example-app:postgres project), Auth.js and the signature-verifying S3 server are the real ones. The one stand-in is mail, which the app's dev
  * mailbox captures (DEV_MAILBOX=1) instead of sending; the test reads the links from /dev/mailbox
  * like a person would.
  */
@@ -10,11 +10,18 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "./app-server";
+import { journeyEngine, type RunningApp, startApp } from "./app-server";
 import { buildLog, prerenderProblems } from "./prerender-log";
 
-/** At the repository root, git-ignored; CI keeps the folder as an artifact (.ci/run prints where). */
-const screenshots = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "artifacts", "screenshots");
+/**
+ * At the repository root, git-ignored; CI keeps the folder as an artifact (.ci/run prints where).
+ * The run on PostgreSQL (project example-app:postgres) saves into its own subfolder.
+ */
+const screenshots = join(
+  dirname(fileURLToPath(import.meta.url)),
+  ...["..", "..", "..", "artifacts", "screenshots"],
+  ...(journeyEngine === "postgres" ? ["postgres"] : []),
+);
 /** Every page is photographed, and its layout checked, at a laptop's width and a phone's. */
 const WIDTHS = [1280, 390] as const;
 const firstEmail = `ada-${Date.now()}@example.com`;

@@ -78,6 +78,9 @@ const SHARED_BY_DIALECTS = [
   "src/database/migration-files.ts",
   "src/database/client-kind.ts",
   "src/database/errors.ts",
+  // The health check of both dialects: each dialect's subpath hands it its migrations list.
+  "src/database/health.ts",
+  "src/database/dialect.ts",
 ];
 /** The one module of each dialect that loads its driver. */
 const POSTGRES_CLIENT = "src/database/postgres/client.ts";

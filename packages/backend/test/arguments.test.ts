@@ -64,6 +64,23 @@ const cases: Case[] = [
     call: (v) => d.extendUsersRelations?.(v),
     accepts: (v) => typeof v === "function",
   },
+  { name: "createHealthHandler(options)", call: (v) => d.createHealthHandler?.(v) },
+  { name: "createHealthHandler({ db })", call: (v) => d.createHealthHandler?.({ db: v }) },
+  {
+    name: "createHealthHandler({ migrationsFolder })",
+    call: (v) => d.createHealthHandler?.({ db, migrationsFolder: v }),
+    accepts: (v) => v === undefined || v === MARKER,
+  },
+  {
+    name: "createHealthHandler({ timeoutMs })",
+    call: (v) => d.createHealthHandler?.({ db, timeoutMs: v }),
+    accepts: (v) => v === undefined,
+  },
+  {
+    name: "createHealthHandler({ onError })",
+    call: (v) => d.createHealthHandler?.({ db, onError: v }),
+    accepts: (v) => v === undefined || typeof v === "function",
+  },
   { name: "packageMigrationList()", call: (v) => d.packageMigrationList?.(v), neverThrows: true },
   { name: "slugify(input)", call: (v) => u.slugify?.(v), accepts: (v) => v === "" || v === MARKER },
   { name: "slugify(input, options)", call: (v) => u.slugify?.("x", v), accepts: isOptionsObject },

@@ -1,7 +1,8 @@
 /**
  * `@tetrastack/backend/database`: the Drizzle schema (libSQL/SQLite) for users, accounts,
  * sessions, verification tokens, authenticators and uploads; column helpers for your own tables;
- * a client factory and a migrator that is safe to run from several processes at once.
+ * a client factory, a migrator that is safe to run from several processes at once, and a health
+ * route handler.
  * @module
  */
 
@@ -23,6 +24,14 @@ export {
 } from "./client.js";
 export { id, timestamps } from "./columns.js";
 export { catchConflict, isDatabaseBusy, toConflictError, toDatabaseError } from "./errors.js";
+export {
+  createHealthHandler,
+  type HealthHandler,
+  type HealthHandlerOptions,
+  type HealthReason,
+  type HealthReport,
+  healthHandlerOptionsSchema,
+} from "./health-handler.js";
 export {
   type MigrateOptions,
   type MigrateResult,

@@ -1,8 +1,7 @@
-import { users } from "@tetrastack/backend/database";
 import { eq } from "drizzle-orm";
 import type { Metadata } from "next";
 import { requireUser } from "@/auth";
-import { db } from "@/db";
+import { db, users } from "@/db";
 import { ChangeEmailForm, ChangePasswordForm, DeleteAccountForm } from "./account-forms";
 import { SessionsSection } from "./sessions-section";
 

@@ -3,8 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import { revalidatePath } from "next/cache";
 import { requireUser } from "@/auth";
-import { db } from "@/db";
-import { notes } from "@/db/schema";
+import { db, notes } from "@/db";
 import type { FormState } from "@/lib/form-state";
 
 /** Adds a note owned by the signed-in user (the app's own table, which cascades with the user). */

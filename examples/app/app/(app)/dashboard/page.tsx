@@ -1,10 +1,8 @@
-import { users } from "@tetrastack/backend/database";
 import { desc, eq } from "drizzle-orm";
 import type { Metadata } from "next";
 import { requireUser } from "@/auth";
 import { SubmitButton } from "@/components/form-parts";
-import { db } from "@/db";
-import { notes } from "@/db/schema";
+import { db, notes, users } from "@/db";
 import { deleteNote } from "./actions";
 import { NoteForm } from "./note-form";
 import { ResendVerification } from "./resend-verification";

@@ -2,7 +2,8 @@
  * `@tetrastack/backend/database/postgres`: the same schema as `@tetrastack/backend/database` (the
  * same tables, columns, indexes and TypeScript names) for PostgreSQL — Neon, Supabase, RDS or
  * your own server — with column helpers for your own `pgTable`s, a client factory over the
- * driver you already use, and a migrator that is safe to run from several processes at once.
+ * driver you already use, a migrator that is safe to run from several processes at once, and a
+ * health route handler.
  * @module
  */
 
@@ -24,6 +25,14 @@ export {
   schema,
 } from "./client.js";
 export { id, timestamps } from "./columns.js";
+export {
+  createHealthHandler,
+  type HealthHandler,
+  type HealthHandlerOptions,
+  type HealthReason,
+  type HealthReport,
+  healthHandlerOptionsSchema,
+} from "./health.js";
 export {
   type MigratableDatabase,
   type MigrateOptions,
