@@ -1,6 +1,7 @@
 /**
  * `@tetrastack/backend/database`: the Drizzle schema (libSQL/SQLite) for users, accounts,
- * sessions, verification tokens, authenticators and uploads; column helpers for your own tables;
+ * sessions, verification tokens, authenticators, uploads, organizations (members, invitations) and
+ * the audit log; column helpers for your own tables;
  * a client factory and a migrator that is safe to run from several processes at once.
  * @module
  */
@@ -33,11 +34,22 @@ export {
 } from "./migrate.js";
 export {
   type AccountType,
+  type AuditDetails,
   accounts,
   accountsRelations,
+  auditEvents,
   authenticators,
   authenticatorsRelations,
   extendUsersRelations,
+  type InvitationStatus,
+  invitations,
+  invitationsRelations,
+  members,
+  membersRelations,
+  type OrganizationMetadata,
+  organizationId,
+  organizations,
+  organizationsRelations,
   rateLimits,
   sessions,
   sessionsRelations,

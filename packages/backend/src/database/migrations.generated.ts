@@ -33,5 +33,31 @@ export const migrations: readonly Migration[] = [
       "CREATE INDEX `verification_tokens_user_id_purpose_idx` ON `verification_tokens` (`user_id`,`purpose`);",
       "CREATE INDEX `verification_tokens_expires_idx` ON `verification_tokens` (`expires`);"
     ]
+  },
+  {
+    "tag": "0001_organizations",
+    "hash": "962564684aa4c6cac37d01d7758897aee832197c99a8b20008f761bdd6e301c0",
+    "createdAt": 1796162731842,
+    "statements": [
+      "CREATE TABLE `audit_events` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`action` text NOT NULL,\n\t`actor_id` text,\n\t`user_id` text,\n\t`organization_id` text,\n\t`target_type` text,\n\t`target_id` text,\n\t`ip_address` text,\n\t`user_agent` text,\n\t`details` text,\n\t`created_at` integer NOT NULL\n);",
+      "CREATE INDEX `audit_events_user_id_created_at_idx` ON `audit_events` (`user_id`,`created_at`,`id`);",
+      "CREATE INDEX `audit_events_organization_id_created_at_idx` ON `audit_events` (`organization_id`,`created_at`,`id`);",
+      "CREATE INDEX `audit_events_created_at_idx` ON `audit_events` (`created_at`);",
+      "CREATE TABLE `invitations` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`organization_id` text NOT NULL,\n\t`email` text NOT NULL,\n\t`role` text NOT NULL,\n\t`inviter_id` text,\n\t`status` text DEFAULT 'pending' NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`organization_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`inviter_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null\n);",
+      "CREATE UNIQUE INDEX `invitations_organization_id_email_pending_unique` ON `invitations` (`organization_id`,`email`) WHERE status = 'pending';",
+      "CREATE INDEX `invitations_organization_id_status_idx` ON `invitations` (`organization_id`,`status`);",
+      "CREATE INDEX `invitations_email_status_idx` ON `invitations` (`email`,`status`);",
+      "CREATE INDEX `invitations_inviter_id_idx` ON `invitations` (`inviter_id`);",
+      "CREATE TABLE `members` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`organization_id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`role` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`organization_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE UNIQUE INDEX `members_organization_id_user_id_unique` ON `members` (`organization_id`,`user_id`);",
+      "CREATE INDEX `members_user_id_idx` ON `members` (`user_id`);",
+      "CREATE INDEX `members_organization_id_role_idx` ON `members` (`organization_id`,`role`);",
+      "CREATE TABLE `organizations` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`slug` text NOT NULL,\n\t`metadata` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+      "CREATE UNIQUE INDEX `organizations_slug_unique` ON `organizations` (`slug`);",
+      "-- drizzle-kit leaves the ON DELETE action out of ADD COLUMN … REFERENCES on SQLite: written by hand.\nALTER TABLE `sessions` ADD `active_organization_id` text REFERENCES organizations(id) ON DELETE set null;",
+      "CREATE INDEX `sessions_active_organization_id_idx` ON `sessions` (`active_organization_id`);",
+      "ALTER TABLE `uploads` ADD `organization_id` text REFERENCES organizations(id) ON DELETE cascade;",
+      "CREATE INDEX `uploads_organization_id_created_at_idx` ON `uploads` (`organization_id`,`created_at`);"
+    ]
   }
 ];

@@ -4,14 +4,26 @@ import { uuidv7 } from "../utils/uuidv7.js";
 import { id, timestamps } from "./columns.js";
 import {
   type AccountType,
+  type AuditDetails,
   checkColumnName,
+  INVITATION_STATUSES,
+  type InvitationStatus,
+  insertInstant,
+  type OrganizationMetadata,
   packageRelations,
   type TokenPurpose,
   UPLOAD_STATUSES,
   type UploadStatus,
 } from "./model.js";
 
-export type { AccountType, TokenPurpose, UploadStatus } from "./model.js";
+export type {
+  AccountType,
+  AuditDetails,
+  InvitationStatus,
+  OrganizationMetadata,
+  TokenPurpose,
+  UploadStatus,
+} from "./model.js";
 
 /**
  * People who can sign in. Property names are the ones `@auth/drizzle-adapter` expects; the id is
@@ -101,12 +113,20 @@ export const sessions = sqliteTable(
     ipAddress: text("ip_address"),
     /** `User-Agent` seen at sign-in, cut to 512 characters. */
     userAgent: text("user_agent"),
+    /**
+     * The organization this session works in (`setActiveOrganization`), resolved with the session
+     * in the same query; null when none, and set to null when the organization is deleted.
+     */
+    activeOrganizationId: text("active_organization_id").references(() => organizations.id, {
+      onDelete: "set null",
+    }),
     ...timestamps(),
   },
   (table) => [
     uniqueIndex("sessions_id_unique").on(table.id),
     index("sessions_user_id_idx").on(table.userId),
     index("sessions_expires_idx").on(table.expires),
+    index("sessions_active_organization_id_idx").on(table.activeOrganizationId),
   ],
 );
 
@@ -193,16 +213,148 @@ export const uploads = sqliteTable(
     size: integer("size").notNull(),
     status: text("status", { enum: UPLOAD_STATUSES }).$type<UploadStatus>().notNull().default("pending"),
     etag: text("etag"),
+    /**
+     * The organization that owns the upload, if any (`ownerId` is then the member who uploaded
+     * it); deleted with the organization.
+     */
+    organizationId: text("organization_id").references(() => organizations.id, { onDelete: "cascade" }),
     ...timestamps(),
   },
   (table) => [
     uniqueIndex("uploads_key_unique").on(table.key),
     index("uploads_owner_id_created_at_idx").on(table.ownerId, table.createdAt),
     index("uploads_status_created_at_idx").on(table.status, table.createdAt),
+    index("uploads_organization_id_created_at_idx").on(table.organizationId, table.createdAt),
   ],
 );
 
-const relationsOf = packageRelations({ users, accounts, sessions, authenticators, verificationTokens, uploads });
+/**
+ * Tenants (a team, a workspace, a gym…) that own data and that users belong to through
+ * `members`. `slug` is unique, for URLs; `/auth` makes it with `slugify` from the name unless
+ * one is given. Deleting an organization deletes its members, invitations and everything an
+ * `organizationId()` column ties to it.
+ */
+export const organizations = sqliteTable(
+  "organizations",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    /** A small JSON object of your own. Never secrets. */
+    metadata: text("metadata", { mode: "json" }).$type<OrganizationMetadata>(),
+    ...timestamps(),
+  },
+  (table) => [uniqueIndex("organizations_slug_unique").on(table.slug)],
+);
+
+/**
+ * An `organization_id` column referencing `organizations.id`, deleted with the organization: the
+ * tenant owner of a row of yours, as `userId()` makes a user its owner. Index it in your table's
+ * extra config (lead the index with it: lookups and the cascade use it).
+ *
+ * @example
+ * const projects = sqliteTable("projects", { id: id(), organizationId: organizationId(), name: text("name").notNull(), ...timestamps() },
+ *   (t) => [index("projects_organization_id_idx").on(t.organizationId)])
+ */
+export function organizationId(name = "organization_id") {
+  checkColumnName("organizationId", name);
+  return text(name)
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade" });
+}
+
+/**
+ * Who belongs to an organization, with which role (`owner`, `admin`, `member` or one of your
+ * roles): one row per organization and user. Deleted with either.
+ */
+export const members = sqliteTable(
+  "members",
+  {
+    id: id(),
+    organizationId: organizationId(),
+    userId: userId(),
+    role: text("role").notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("members_organization_id_user_id_unique").on(table.organizationId, table.userId),
+    index("members_user_id_idx").on(table.userId),
+    index("members_organization_id_role_idx").on(table.organizationId, table.role),
+  ],
+);
+
+/**
+ * Invitations to join an organization, by email (normalised). The link's token is not here: the
+ * one-time-token store keeps only its SHA-256 (`verification_tokens`, purpose
+ * `organization-invitation`, `identifier` = this row's id). At most one pending invitation per
+ * organization and address; `inviterId` becomes null when the inviter's account is deleted.
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: id(),
+    organizationId: organizationId(),
+    email: text("email").notNull(),
+    role: text("role").notNull(),
+    inviterId: text("inviter_id").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: INVITATION_STATUSES }).$type<InvitationStatus>().notNull().default("pending"),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("invitations_organization_id_email_pending_unique")
+      .on(table.organizationId, table.email)
+      .where(sql`status = 'pending'`),
+    index("invitations_organization_id_status_idx").on(table.organizationId, table.status),
+    index("invitations_email_status_idx").on(table.email, table.status),
+    index("invitations_inviter_id_idx").on(table.inviterId),
+  ],
+);
+
+/**
+ * The audit log of security events: sign-ins, password and email changes, revoked sessions,
+ * deleted accounts, and every change to organizations, members, roles and invitations. Written
+ * in the same transaction as the change it records; append-only. `userId` is the account the
+ * event concerns, `actorId` who acted (null: nobody signed in, or the system). Ids are kept
+ * without foreign keys so that the events outlive what they describe; `prune()` removes events
+ * past the retention. Never holds a secret (no token, hash or password).
+ */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: id(),
+    /** What happened, such as `user.signed_in` or `member.role_changed`. */
+    action: text("action").notNull(),
+    actorId: text("actor_id"),
+    userId: text("user_id"),
+    organizationId: text("organization_id"),
+    /** What the action was done to (`session`, `member`, `invitation`…) and its id. */
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    /** Small JSON details (the roles of a role change, a count…). */
+    details: text("details", { mode: "json" }).$type<AuditDetails>(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().$defaultFn(insertInstant),
+  },
+  (table) => [
+    index("audit_events_user_id_created_at_idx").on(table.userId, table.createdAt, table.id),
+    index("audit_events_organization_id_created_at_idx").on(table.organizationId, table.createdAt, table.id),
+    index("audit_events_created_at_idx").on(table.createdAt),
+  ],
+);
+
+const relationsOf = packageRelations({
+  users,
+  accounts,
+  sessions,
+  authenticators,
+  verificationTokens,
+  uploads,
+  organizations,
+  members,
+  invitations,
+});
 
 /** Relations for Drizzle's relational queries (`db.query.users.findFirst({ with: { sessions: true } })`). */
 export const usersRelations = relationsOf.usersRelations;
@@ -236,3 +388,12 @@ export const verificationTokensRelations = relationsOf.verificationTokensRelatio
 
 /** @see usersRelations */
 export const uploadsRelations = relationsOf.uploadsRelations;
+
+/** @see usersRelations */
+export const organizationsRelations = relationsOf.organizationsRelations;
+
+/** @see usersRelations */
+export const membersRelations = relationsOf.membersRelations;
+
+/** @see usersRelations */
+export const invitationsRelations = relationsOf.invitationsRelations;

@@ -1,9 +1,14 @@
 import { type Relation, sql, type TableRelationsHelpers } from "drizzle-orm";
-import { bigint, boolean, index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { uuidv7 } from "../../utils/uuidv7.js";
 import {
   type AccountType,
+  type AuditDetails,
   checkColumnName,
+  INVITATION_STATUSES,
+  type InvitationStatus,
+  insertInstant,
+  type OrganizationMetadata,
   packageRelations,
   type TokenPurpose,
   UPLOAD_STATUSES,
@@ -15,7 +20,14 @@ import { id, instant, timestamps } from "./columns.js";
 // TypeScript property names (the Auth.js adapter addresses columns by them), with PostgreSQL's
 // own types: `uuid` ids, `timestamptz` times, `boolean`. tables.test.ts keeps the two in step.
 
-export type { AccountType, TokenPurpose, UploadStatus } from "../model.js";
+export type {
+  AccountType,
+  AuditDetails,
+  InvitationStatus,
+  OrganizationMetadata,
+  TokenPurpose,
+  UploadStatus,
+} from "../model.js";
 
 /**
  * People who can sign in. Property names are the ones `@auth/drizzle-adapter` expects; the id is
@@ -103,12 +115,17 @@ export const sessions = pgTable(
     ipAddress: text("ip_address"),
     /** `User-Agent` seen at sign-in, cut to 512 characters. */
     userAgent: text("user_agent"),
+    /** The organization this session works in (`setActiveOrganization`); null when none. */
+    activeOrganizationId: uuid("active_organization_id").references(() => organizations.id, {
+      onDelete: "set null",
+    }),
     ...timestamps(),
   },
   (table) => [
     uniqueIndex("sessions_id_unique").on(table.id),
     index("sessions_user_id_idx").on(table.userId),
     index("sessions_expires_idx").on(table.expires),
+    index("sessions_active_organization_id_idx").on(table.activeOrganizationId),
   ],
 );
 
@@ -192,16 +209,131 @@ export const uploads = pgTable(
     size: bigint("size", { mode: "number" }).notNull(),
     status: text("status", { enum: UPLOAD_STATUSES }).$type<UploadStatus>().notNull().default("pending"),
     etag: text("etag"),
+    /** The organization that owns the upload, if any; deleted with the organization. */
+    organizationId: uuid("organization_id").references(() => organizations.id, { onDelete: "cascade" }),
     ...timestamps(),
   },
   (table) => [
     uniqueIndex("uploads_key_unique").on(table.key),
     index("uploads_owner_id_created_at_idx").on(table.ownerId, table.createdAt),
     index("uploads_status_created_at_idx").on(table.status, table.createdAt),
+    index("uploads_organization_id_created_at_idx").on(table.organizationId, table.createdAt),
   ],
 );
 
-const relationsOf = packageRelations({ users, accounts, sessions, authenticators, verificationTokens, uploads });
+/**
+ * Tenants that own data and that users belong to through `members`; `slug` is unique. Deleting
+ * an organization deletes its members, invitations and everything an `organizationId()` column
+ * ties to it (see the SQLite schema).
+ */
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    /** A small JSON object of your own. Never secrets. */
+    metadata: jsonb("metadata").$type<OrganizationMetadata>(),
+    ...timestamps(),
+  },
+  (table) => [uniqueIndex("organizations_slug_unique").on(table.slug)],
+);
+
+/**
+ * An `organization_id` column (`uuid`) referencing `organizations.id`, deleted with the
+ * organization: the tenant owner of a row of yours. Index it in your table's extra config.
+ *
+ * @example
+ * const projects = pgTable("projects", { id: id(), organizationId: organizationId(), name: text("name").notNull(), ...timestamps() },
+ *   (t) => [index("projects_organization_id_idx").on(t.organizationId)])
+ */
+export function organizationId(name = "organization_id") {
+  checkColumnName("organizationId", name);
+  return uuid(name)
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade" });
+}
+
+/** Who belongs to an organization, with which role: one row per organization and user. */
+export const members = pgTable(
+  "members",
+  {
+    id: id(),
+    organizationId: organizationId(),
+    userId: userId(),
+    role: text("role").notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("members_organization_id_user_id_unique").on(table.organizationId, table.userId),
+    index("members_user_id_idx").on(table.userId),
+    index("members_organization_id_role_idx").on(table.organizationId, table.role),
+  ],
+);
+
+/**
+ * Invitations to join an organization, by email; the link's token lives only as a hash in
+ * `verification_tokens` (purpose `organization-invitation`, `identifier` = this row's id).
+ */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: id(),
+    organizationId: organizationId(),
+    email: text("email").notNull(),
+    role: text("role").notNull(),
+    inviterId: uuid("inviter_id").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: INVITATION_STATUSES }).$type<InvitationStatus>().notNull().default("pending"),
+    expiresAt: instant("expires_at").notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("invitations_organization_id_email_pending_unique")
+      .on(table.organizationId, table.email)
+      .where(sql`status = 'pending'`),
+    index("invitations_organization_id_status_idx").on(table.organizationId, table.status),
+    index("invitations_email_status_idx").on(table.email, table.status),
+    index("invitations_inviter_id_idx").on(table.inviterId),
+  ],
+);
+
+/** The audit log of security events (see the SQLite schema); ids without foreign keys, append-only. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: id(),
+    /** What happened, such as `user.signed_in` or `member.role_changed`. */
+    action: text("action").notNull(),
+    actorId: uuid("actor_id"),
+    userId: uuid("user_id"),
+    organizationId: uuid("organization_id"),
+    /** What the action was done to (`session`, `member`, `invitation`…) and its id. */
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    /** Small JSON details (the roles of a role change, a count…). */
+    details: jsonb("details").$type<AuditDetails>(),
+    createdAt: instant("created_at").notNull().$defaultFn(insertInstant),
+  },
+  (table) => [
+    index("audit_events_user_id_created_at_idx").on(table.userId, table.createdAt, table.id),
+    index("audit_events_organization_id_created_at_idx").on(table.organizationId, table.createdAt, table.id),
+    index("audit_events_created_at_idx").on(table.createdAt),
+  ],
+);
+
+const relationsOf = packageRelations({
+  users,
+  accounts,
+  sessions,
+  authenticators,
+  verificationTokens,
+  uploads,
+  organizations,
+  members,
+  invitations,
+});
 
 /** Relations for Drizzle's relational queries (`db.query.users.findFirst({ with: { sessions: true } })`). */
 export const usersRelations = relationsOf.usersRelations;
@@ -235,3 +367,12 @@ export const verificationTokensRelations = relationsOf.verificationTokensRelatio
 
 /** @see usersRelations */
 export const uploadsRelations = relationsOf.uploadsRelations;
+
+/** @see usersRelations */
+export const organizationsRelations = relationsOf.organizationsRelations;
+
+/** @see usersRelations */
+export const membersRelations = relationsOf.membersRelations;
+
+/** @see usersRelations */
+export const invitationsRelations = relationsOf.invitationsRelations;
