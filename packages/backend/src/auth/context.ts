@@ -1,13 +1,15 @@
-import { type Dialect, dialectOf, type QueryDatabase } from "../database/dialect.js";
+import { type AnyDatabase, type Dialect, dialectOf, type QueryDatabase, type Statement } from "../database/dialect.js";
 import { databaseStore, memoryStore } from "../shared/rate-limit.js";
 import { type AccountClaim, createAccountClaim } from "./accounts/claim.js";
 import { createUserLookup, type UserLookup } from "./accounts/users.js";
+import { type AuditLog, type AuditSettings, createAuditLog } from "./audit/log.js";
 import type { AuthCallbacks, NextAuthConfig } from "./authjs/types.js";
 import { clientIPResolver, detectPlatform } from "./limits/client-ip.js";
 import { createKnownDevices, type KnownDevices } from "./limits/known-devices.js";
 import { createLimiter, type Limiter } from "./limits/limiter.js";
 import type { LockoutSettings, RateLimitSettings } from "./limits/options.js";
 import { createTokenStore, type TokenStore } from "./links/token-store.js";
+import { createOrganizationStore, type OrganizationStore } from "./organizations/store.js";
 import { createLinkMailer, createMailer, type LinkMailer, type Mailer } from "./mail/mailer.js";
 import type { SendEmail } from "./mail/templates.js";
 import { type CredentialsRows, createCredentialsRows } from "./password/credentials-row.js";
@@ -16,12 +18,14 @@ import { createProvePassword, type ProvePassword } from "./password/verify.js";
 import type { SessionSettings } from "./session/options.js";
 import { createSessionStore, type SessionStore } from "./session/store.js";
 import type { AuthSession, CurrentSession } from "./session/types.js";
-import { type AuthDatabase, type AuthTables, defaultTables, type PostgresAuthTables } from "./tables.js";
+import { type AuthDatabase, type AuthTables, type AuthUser, defaultTables, type PostgresAuthTables } from "./tables.js";
 
 /** @internal Who is calling a flow: the client address, and the session if signed in. */
 export interface FlowContext {
   /** The address the limits count (null outside a request: a script is not counted per IP). */
   ip: string | null;
+  /** The `User-Agent` header, cut to 512 characters (null outside a request), for the audit log. */
+  userAgent: string | null;
   session: { userId: string; sessionId: string | null } | null;
 }
 
@@ -81,6 +85,12 @@ export interface NewUser {
 export interface AuthHooks {
   /** After `registerUser` created a user (the verification mail listens here). */
   userRegistered: ((user: NewUser) => Promise<void>)[];
+  /**
+   * While an account's deletion is built: a listener may throw to refuse it (organizations: the
+   * last owner of an organization with other members), or return statements, built on `q`, to
+   * run in the deletion's batch (the organizations only this user belongs to).
+   */
+  userDeleting: ((q: AnyDatabase, user: AuthUser) => Promise<Statement[]>)[];
 }
 
 /** @internal The settings every building block and feature may read; each feature also gets its own. */
@@ -124,6 +134,15 @@ export interface AuthContext {
   claim: AccountClaim;
   /** What differs between libSQL and PostgreSQL: batches, prepared queries, JSON (database/dialect.ts). */
   dialect: Dialect;
+  /**
+   * The audit log: every security event is written through it, in the batch of the change it
+   * records (`insert`, or `guard` for a change with a precondition). For capabilities built
+   * later, such as API keys: `ctx.audit.insert(q, { action: "api_key.created", actorId, userId,
+   * target: { type: "api_key", id }, request: caller })` in the creation's batch.
+   */
+  audit: AuditLog;
+  /** Organizations' shared reads and the SQL of their guarded writes. */
+  organizations: OrganizationStore;
   hooks: AuthHooks;
   caller: Caller;
   now(): number;
@@ -145,6 +164,9 @@ export function createAuthContext(
     baseURL?: string | undefined;
     authURL?: string | undefined;
     appName?: string | undefined;
+    audit: AuditSettings;
+    /** Organizations are on: the session lookup joins the membership of the active organization. */
+    organizationsEnabled?: boolean | undefined;
   },
   logger: AuthCore["logger"],
 ): AuthCore {
@@ -163,7 +185,7 @@ export function createAuthContext(
     settings,
     db,
     tables,
-    sessions: createSessionStore(db, tables, dialect),
+    sessions: createSessionStore(db, tables, dialect, { activeMember: settings.organizationsEnabled === true }),
     tokens: createTokenStore(db, tables.verificationTokens, dialect),
     limiter,
     knownDevices:
@@ -178,7 +200,9 @@ export function createAuthContext(
     provePassword: createProvePassword(limiter, rateLimit.signIn, settings.password, settings.password.scrypt),
     claim: createAccountClaim(tables),
     dialect,
-    hooks: { userRegistered: [] },
+    audit: createAuditLog(db, tables.auditEvents, dialect, { retention: settings.audit.retention, now: Date.now }),
+    organizations: createOrganizationStore(db, tables, dialect),
+    hooks: { userRegistered: [], userDeleting: [] },
     now: Date.now,
     logger,
   };

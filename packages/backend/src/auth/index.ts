@@ -3,12 +3,13 @@
  * `createAuth` for `auth.ts` (email + password with revocable database sessions, OAuth with safe
  * account linking, scrypt, rate limits, lockout, fast server helpers, and the account flows:
  * email verification, password reset, email and password change, account deletion, sign-in by
- * email link); `createAuthConfig` for an edge-safe `proxy.ts`; the errors both throw.
+ * email link; organizations with roles, invitations and an audit log); `createAuthConfig` for an
+ * edge-safe `proxy.ts`; the errors both throw.
  * @module
  */
 
-/** What a one-time link is for (the `purpose` column of `verification_tokens`). */
-export type { TokenPurpose } from "../database/tables.js";
+/** What a one-time link is for (the `purpose` column of `verification_tokens`), and an invitation's state. */
+export type { InvitationStatus, TokenPurpose } from "../database/tables.js";
 /** A Server Action's caught error (the package's, or `signIn`'s) as `{ error: { code, message } }` for its form. */
 export {
   type ActionError,
@@ -28,7 +29,10 @@ export {
   ForbiddenError,
   InvalidCredentialsError,
   isTetrastackError,
+  LastOwnerError,
   MailNotConfiguredError,
+  NoActiveOrganizationError,
+  NotAMemberError,
   RateLimitError,
   ReauthenticationRequiredError,
   StaleSessionError,
@@ -41,6 +45,8 @@ export {
 } from "../shared/errors.js";
 /** The email normalisation used everywhere emails are stored or looked up. */
 export { normalizeEmail } from "./accounts/email.js";
+/** The audit log: its events, pages and retention option. */
+export type { AuditAction, AuditEvent, AuditOptions, AuditPage } from "./audit/log.js";
 /** The JSON API: its option and its route handlers (`auth.apiHandlers`). */
 export type { APIHandlers, RouteHandler } from "./api/handlers.js";
 export type { APIOptions } from "./api/options.js";
@@ -78,7 +84,23 @@ export type {
 } from "./features/account-deletion.js";
 export type { ConfirmEmailChangeResult, EmailChangeOptions } from "./features/email-change.js";
 export type { EmailSignInOptions, SendSignInLinkOptions } from "./features/email-sign-in.js";
+export type { ListAuditEventsOptions } from "./features/audit-log.js";
 export type { EmailVerificationOptions, VerifyEmailOptions, VerifyEmailResult } from "./features/email-verification.js";
+/** Organizations: what their methods take and return. */
+export type {
+  AcceptedInvitation,
+  Invitation,
+  InvitationDetails,
+  InvitationRef,
+  InviteMemberInput,
+} from "./features/organization-invitations.js";
+export type { ListMembersOptions, MemberInfo, MemberPage } from "./features/organization-members.js";
+export type {
+  CreateOrganizationInput,
+  Membership,
+  RequireMemberOptions,
+  UpdateOrganizationInput,
+} from "./features/organizations.js";
 export type { ChangePasswordResult } from "./features/password-change.js";
 export type { PasswordResetOptions, ResetPasswordResult } from "./features/password-reset.js";
 /** Registration types. */
@@ -109,10 +131,34 @@ export {
   type EmailMessage,
   type EmailTemplate,
   type EmailTemplates,
+  type InvitationEmailParams,
   type LinkEmailParams,
   type SendEmail,
 } from "./mail/templates.js";
 export { type AuthOptions, authOptionsSchema } from "./options.js";
+/** Roles and permissions of organizations. */
+export {
+  type AccessControl,
+  type AccessControlOptions,
+  BUILT_IN_STATEMENTS,
+  type BuiltInRole,
+  type BuiltInStatements,
+  createAccessControl,
+  type DefaultAccessControl,
+  type PermissionOf,
+  type Permissions,
+  type RoleOf,
+  type Statements,
+} from "./organizations/access.js";
+/** The options of organizations and what they are given. */
+export type {
+  BeforeDeleteOrganization,
+  BeforeDeleteOrganizationResult,
+  InvitationOptions,
+  Organization,
+  OrganizationOptions,
+} from "./organizations/options.js";
+export type { OrganizationMembership } from "./organizations/store.js";
 /** Password hashing (scrypt, PHC strings), for flows of your own such as a password change. */
 export {
   DEFAULT_SCRYPT_PARAMS,

@@ -23,6 +23,10 @@ export interface AuthTables {
   verificationTokens: typeof sqlite.verificationTokens;
   authenticators: typeof sqlite.authenticators;
   rateLimits: typeof sqlite.rateLimits;
+  organizations: typeof sqlite.organizations;
+  members: typeof sqlite.members;
+  invitations: typeof sqlite.invitations;
+  auditEvents: typeof sqlite.auditEvents;
 }
 
 /** The tables `/auth` uses on PostgreSQL: {@link AuthTables} from `/database/postgres`. */
@@ -33,6 +37,10 @@ export interface PostgresAuthTables {
   verificationTokens: typeof postgres.verificationTokens;
   authenticators: typeof postgres.authenticators;
   rateLimits: typeof postgres.rateLimits;
+  organizations: typeof postgres.organizations;
+  members: typeof postgres.members;
+  invitations: typeof postgres.invitations;
+  auditEvents: typeof postgres.auditEvents;
 }
 
 /** A users row as `/auth` reads it (the same on both dialects). */
@@ -53,5 +61,9 @@ export function defaultTables(dialect: DialectName): AuthTables {
     verificationTokens: t.verificationTokens,
     authenticators: t.authenticators,
     rateLimits: t.rateLimits,
+    organizations: t.organizations,
+    members: t.members,
+    invitations: t.invitations,
+    auditEvents: t.auditEvents,
   } as AuthTables;
 }

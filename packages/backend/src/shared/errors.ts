@@ -11,6 +11,7 @@ import type { AuthErrorClasses } from "./errors/auth.js";
 import { brand, type TetrastackError } from "./errors/base.js";
 import type { CoreErrorClasses } from "./errors/core.js";
 import type { DatabaseErrorClasses } from "./errors/database.js";
+import type { OrganizationErrorClasses } from "./errors/organizations.js";
 import type { UploadErrorClasses } from "./errors/uploads.js";
 
 // One file per area under errors/, each declaring its codes and classes; this module composes
@@ -21,6 +22,7 @@ export interface ErrorClassByCode
   extends CoreErrorClasses,
     DatabaseErrorClasses,
     AuthErrorClasses,
+    OrganizationErrorClasses,
     UploadErrorClasses {}
 
 /** Every error code this package can throw. Stable across releases: switch on it. */
@@ -48,6 +50,7 @@ export {
   ValidationError,
 } from "./errors/core.js";
 export { DatabaseBusyError } from "./errors/database.js";
+export { LastOwnerError, NoActiveOrganizationError, NotAMemberError } from "./errors/organizations.js";
 export { UploadError, type UploadErrorCode } from "./errors/uploads.js";
 
 /**

@@ -15,3 +15,7 @@ export const verificationTokens = t.verificationTokens;
 export const authenticators = t.authenticators;
 export const rateLimits = t.rateLimits;
 export const uploads = t.uploads;
+export const organizations = t.organizations;
+export const members = t.members;
+export const invitations = t.invitations;
+export const auditEvents = t.auditEvents;

@@ -40,13 +40,21 @@ export function signInEndpoints(deps: APIDeps): Record<string, Endpoint> {
   async function startSession(state: APIRequestState, meta: RequestMeta, userId: string, remember: boolean) {
     const token = generateSessionToken();
     const expires = new Date(ctx.now() + ctx.settings.session.maxAge * 1000);
-    await ctx.sessions.create({
-      sessionToken: token,
-      userId,
-      expires,
-      ipAddress: storableIP(meta.ip),
-      userAgent: meta.userAgent,
-    });
+    await ctx.sessions.create(
+      { sessionToken: token, userId, expires, ipAddress: storableIP(meta.ip), userAgent: meta.userAgent },
+      {
+        also: (q, session) => [
+          ctx.audit.insert(q, {
+            action: "user.signed_in",
+            actorId: userId,
+            userId,
+            target: { type: "session", id: session.id },
+            details: { provider: "credentials" },
+            request: meta,
+          }),
+        ],
+      },
+    );
     binding.setSessionCookie(state, token, expires, remember);
     state.response.set("set-auth-token", token);
     return token;

@@ -97,6 +97,13 @@ export function passwordReset(ctx: AuthContext, settings: PasswordResetSettings)
         ctx.sessions.revokeStatement(q, user.id, keep),
         ...(user.emailVerified ? [] : ctx.claim.statements(q, user.id, { sessionId: keep })),
         ctx.credentials.set(q, user.id, passwordHash),
+        ctx.audit.insert(q, {
+          action: "user.password_reset",
+          actorId: caller.session?.userId ?? null,
+          userId: user.id,
+          details: user.emailVerified ? null : { claimed: true },
+          request: caller,
+        }),
       ])) as [{ id: string }[]];
       // Whoever holds the link holds the mailbox: the owner is back in, from this browser too.
       await ctx.limiter.clearLockout(row.identifier);
