@@ -222,7 +222,7 @@ export function organizationInvitations<TAccess extends AccessControl>(
       ctx.tokens.removeStatement(
         q,
         PURPOSE,
-        sql`(select ${invitations.id} from ${invitations} where ${and(eq(invitations.id, invitation.id), guard.recorded)})`,
+        sql`(select cast(${invitations.id} as text) from ${invitations} where ${and(eq(invitations.id, invitation.id), guard.recorded)})`,
       ),
     ];
   }
@@ -404,7 +404,7 @@ export function organizationInvitations<TAccess extends AccessControl>(
             ctx.tokens.removeStatement(
               q,
               PURPOSE,
-              sql`(select ${invitations.id} from ${invitations} where ${and(eq(invitations.id, invitation.id), guard.recorded)})`,
+              sql`(select cast(${invitations.id} as text) from ${invitations} where ${and(eq(invitations.id, invitation.id), guard.recorded)})`,
             ),
             ...(caller.session.sessionId
               ? [

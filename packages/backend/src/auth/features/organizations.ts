@@ -183,17 +183,23 @@ export function organizations<TAccess extends AccessControl>(
   // in goes with the account.
   ctx.hooks.userDeleting.push(async (q, user) => {
     const statements: Statement[] = [];
-    for (const organization of await store.ofUser(user.id)) {
-      if (organization.role !== "owner") continue;
-      const [counts] = await db
-        .select({
-          members: sql<number>`count(*)`,
-          owners: sql<number>`sum(case when ${members.role} = 'owner' then 1 else 0 end)`,
-        })
-        .from(members)
-        .where(eq(members.organizationId, organization.id));
-      const total = Number(counts?.members ?? 0);
-      if (total > 1 && Number(counts?.owners ?? 0) <= 1) {
+    // Read on `q`: on PostgreSQL it is the deletion's transaction (a single-connection database
+    // such as PGlite would wait forever for a read on another).
+    const memberOf = sql`${members}.${sql.identifier(members.organizationId.name)} = ${orgs}.${sql.identifier(orgs.id.name)}`;
+    const owned = await q
+      .select({
+        id: orgs.id,
+        name: orgs.name,
+        slug: orgs.slug,
+        // Qualified by hand: drizzle writes the columns of a one-table select list unqualified.
+        members: sql<number>`(select count(*) from ${members} where ${memberOf})`,
+        owners: sql<number>`(select count(*) from ${members} where ${memberOf} and ${members}.${sql.identifier(members.role.name)} = 'owner')`,
+      })
+      .from(orgs)
+      .where(store.hasRole(sql`${orgs.id}`, user.id, ["owner"]));
+    for (const organization of owned as { id: string; name: string; slug: string; members: unknown; owners: unknown }[]) {
+      const total = Number(organization.members);
+      if (total > 1 && Number(organization.owners) <= 1) {
         throw new LastOwnerError(
           `You are the last owner of ${organization.name}: make another member an owner, or delete the organization, first.`,
         );
@@ -220,7 +226,7 @@ export function organizations<TAccess extends AccessControl>(
         ctx.tokens.removeStatement(
           q,
           "organization-invitation",
-          sql`(select ${invitations.id} from ${invitations} where ${and(eq(invitations.organizationId, organization.id), guard.recorded)})`,
+          sql`(select cast(${invitations.id} as text) from ${invitations} where ${and(eq(invitations.organizationId, organization.id), guard.recorded)})`,
         ),
         q.delete(orgs).where(and(eq(orgs.id, organization.id), guard.recorded)),
       );
@@ -380,7 +386,7 @@ export function organizations<TAccess extends AccessControl>(
           ctx.tokens.removeStatement(
             q,
             "organization-invitation",
-            sql`(select ${invitations.id} from ${invitations} where ${eq(invitations.organizationId, organizationId)} and ${guard.recorded})`,
+            sql`(select cast(${invitations.id} as text) from ${invitations} where ${eq(invitations.organizationId, organizationId)} and ${guard.recorded})`,
           ),
           q.delete(orgs).where(and(eq(orgs.id, organizationId), guard.recorded)),
         ];

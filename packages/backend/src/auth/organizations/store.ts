@@ -43,7 +43,7 @@ export interface OrganizationStore {
    */
   lock(q: AnyDatabase, organizationId: string): Statement[];
   /** `EXISTS` a member of the organization who is `userId` with one of `roles`. */
-  hasRole(organizationId: string, userId: string, roles: readonly string[]): SQL;
+  hasRole(organizationId: string | SQL, userId: string, roles: readonly string[]): SQL;
   /** `EXISTS` an owner of the organization other than the member `memberId`. */
   otherOwner(organizationId: string, memberId: string): SQL;
   /** Whether `value` can be an id on this dialect. */
