@@ -2,11 +2,19 @@
 import "./auth-next-request.js";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Auth, AuditEvent } from "../src/auth/index.js";
+import type { AuditEvent, Auth } from "../src/auth/index.js";
 import type { Database } from "../src/database/index.js";
 import { Browser, errorCodeOf, ORIGIN, PASSWORD, register } from "./auth-helpers.js";
 import { auditEvents, sessions, users } from "./engines/tables.js";
-import { action, type captureMail, createLifecycleAuth, nextIP, rejection, signedIn, signIn } from "./lifecycle-helpers.js";
+import {
+  action,
+  type captureMail,
+  createLifecycleAuth,
+  nextIP,
+  rejection,
+  signedIn,
+  signIn,
+} from "./lifecycle-helpers.js";
 
 // The audit log through the real flows (sign-in through the Auth.js route handlers and the JSON
 // API, the account flows as Server Actions). Only the mail provider is mocked (captureMail).
@@ -63,7 +71,9 @@ describe("the audit log", () => {
     const userId = await register(auth, "bo@example.com");
     const attacker = new Browser(auth, nextIP());
     const before = (await db.select().from(auditEvents)).length;
-    expect(errorCodeOf(await attacker.signIn("nobody-here@example.com", "guess guess guess"))).toBe("INVALID_CREDENTIALS");
+    expect(errorCodeOf(await attacker.signIn("nobody-here@example.com", "guess guess guess"))).toBe(
+      "INVALID_CREDENTIALS",
+    );
     expect((await db.select().from(auditEvents)).length).toBe(before);
 
     for (let i = 0; i < 3; i++) await attacker.signIn("bo@example.com", "wrong password here");
@@ -136,7 +146,9 @@ describe("the audit log", () => {
     const { userId, browser } = await signedIn(auth, "dee@example.com");
     await action(browser, () => auth.requestEmailChange("dee-contested@example.com", { password: PASSWORD }));
     await register(auth, "dee-contested@example.com");
-    const error = await rejection(action(browser, () => auth.confirmEmailChange(mail.token("dee-contested@example.com"))));
+    const error = await rejection(
+      action(browser, () => auth.confirmEmailChange(mail.token("dee-contested@example.com"))),
+    );
     expect(error.code).toBe("CONFLICT");
     expect(await actions(userId)).toEqual(["user.signed_in"]);
   });

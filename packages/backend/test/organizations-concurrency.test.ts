@@ -158,7 +158,9 @@ describe(`organization invariants under concurrency (${testEngine()})`, () => {
       const owner = await person("inviter");
       const org = await as(owner.browser, () => one.createOrganization({ name: "Invites" }));
       const email = `late-${round}-${people}@example.com`;
-      const invitation = await as(owner.browser, () => one.inviteMember({ organizationId: org.id, email, role: "admin" }));
+      const invitation = await as(owner.browser, () =>
+        one.inviteMember({ organizationId: org.id, email, role: "admin" }),
+      );
       const token = mail.token(email);
       // The address registers only now, and verifies; then two tabs accept at once (token and id).
       const invitee = await signedIn(one as unknown as Auth, email, PASSWORD);
@@ -186,7 +188,9 @@ describe(`organization invariants under concurrency (${testEngine()})`, () => {
       const owner = await person("revoker");
       const org = await as(owner.browser, () => one.createOrganization({ name: "Revokes" }));
       const email = `revoke-race-${round}-${people}@example.com`;
-      const invitation = await as(owner.browser, () => one.inviteMember({ organizationId: org.id, email, role: "member" }));
+      const invitation = await as(owner.browser, () =>
+        one.inviteMember({ organizationId: org.id, email, role: "member" }),
+      );
       const token = mail.token(email);
       const invitee = await signedIn(one as unknown as Auth, email, PASSWORD);
       await db.update(users).set({ emailVerified: new Date() }).where(eq(users.id, invitee.userId));

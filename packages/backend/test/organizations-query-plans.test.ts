@@ -41,13 +41,18 @@ describe("query plans of organizations", () => {
       .select({ id: sessions.id, user: users.id, active: sessions.activeOrganizationId, role: members.role })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .leftJoin(members, and(eq(members.organizationId, sessions.activeOrganizationId), eq(members.userId, sessions.userId)))
+      .leftJoin(
+        members,
+        and(eq(members.organizationId, sessions.activeOrganizationId), eq(members.userId, sessions.userId)),
+      )
       .where(eq(sessions.sessionToken, "hash"))
       .limit(1);
     const detail = await plan(query);
     expect(detail).toMatch(/^SEARCH sessions USING INDEX sqlite_autoindex_sessions_1 \(session_token=\?\)/);
     expect(detail).toMatch(/SEARCH users USING (COVERING )?INDEX sqlite_autoindex_users_1 \(id=\?\)/);
-    expect(detail).toMatch(/SEARCH members USING INDEX members_organization_id_user_id_unique \(organization_id=\? AND user_id=\?\) LEFT-JOIN/);
+    expect(detail).toMatch(
+      /SEARCH members USING INDEX members_organization_id_user_id_unique \(organization_id=\? AND user_id=\?\) LEFT-JOIN/,
+    );
     expect(detail).not.toMatch(/SCAN/);
   });
 
@@ -72,7 +77,9 @@ describe("query plans of organizations", () => {
         .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
         .limit(51),
     );
-    expect(detail).toMatch(/SEARCH audit_events USING INDEX audit_events_organization_id_created_at_idx \(organization_id=\?\)/);
+    expect(detail).toMatch(
+      /SEARCH audit_events USING INDEX audit_events_organization_id_created_at_idx \(organization_id=\?\)/,
+    );
     expect(detail).not.toMatch(/TEMP B-TREE/);
   });
 });

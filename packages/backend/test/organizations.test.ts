@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Auth } from "../src/auth/index.js";
 import type { Database } from "../src/database/index.js";
 import { PASSWORD, register } from "./auth-helpers.js";
-import { auditEvents, invitations, members, organizations, sessions, users, verificationTokens } from "./engines/tables.js";
+import {
+  auditEvents,
+  invitations,
+  members,
+  organizations,
+  sessions,
+  users,
+  verificationTokens,
+} from "./engines/tables.js";
 import { type captureMail, rejection, signIn } from "./lifecycle-helpers.js";
 import { as, createOrganizationsAuth, type OrgAuth, orgActions, verifiedUser } from "./organizations-helpers.js";
 
@@ -28,11 +36,16 @@ describe("organizations", () => {
 
   it("creates an organization whose creator is its owner, with a slug from its name and an audit event", async () => {
     const { userId, browser } = await verifiedUser(auth, db, "olga@example.com");
-    const org = await as(browser, () => auth.createOrganization({ name: "  Acme Rockets  ", metadata: { plan: "pro" } }));
+    const org = await as(browser, () =>
+      auth.createOrganization({ name: "  Acme Rockets  ", metadata: { plan: "pro" } }),
+    );
     expect(org).toMatchObject({ name: "Acme Rockets", slug: "acme-rockets", metadata: { plan: "pro" } });
-    expect(await db.select({ userId: members.userId, role: members.role }).from(members).where(eq(members.organizationId, org.id))).toEqual([
-      { userId, role: "owner" },
-    ]);
+    expect(
+      await db
+        .select({ userId: members.userId, role: members.role })
+        .from(members)
+        .where(eq(members.organizationId, org.id)),
+    ).toEqual([{ userId, role: "owner" }]);
     expect(await orgActions(db, org.id)).toEqual(["organization.created"]);
 
     // The same name again: the slug gets a suffix; a chosen slug that is taken is a ConflictError.
@@ -49,7 +62,10 @@ describe("organizations", () => {
       ["acme-rockets", "owner"],
       [again.slug, "owner"],
     ]);
-    expect(await as(browser, () => auth.getOrganization({ slug: "acme-rockets" }))).toMatchObject({ id: org.id, role: "owner" });
+    expect(await as(browser, () => auth.getOrganization({ slug: "acme-rockets" }))).toMatchObject({
+      id: org.id,
+      role: "owner",
+    });
   });
 
   it("keeps the active organization on the session row, checked for membership, and requireMember reads it", async () => {
@@ -76,12 +92,20 @@ describe("organizations", () => {
     expect((await rejection(as(null, () => auth.requireMember(org.id)))).code).toBe("UNAUTHORIZED");
 
     // redirectTo: Next's redirect instead of the error.
-    const redirected = await rejection(as(stranger, () => auth.requireMember(org.id, { redirectTo: "/organizations" })));
+    const redirected = await rejection(
+      as(stranger, () => auth.requireMember(org.id, { redirectTo: "/organizations" })),
+    );
     expect((redirected as { digest?: string }).digest).toMatch(/^NEXT_REDIRECT;replace;\/organizations;/);
 
     await as(browser, () => auth.setActiveOrganization(null));
     expect((await as(browser, () => auth.getSession()))?.activeOrganizationId).toBeNull();
-    expect(await auth.hasPermission({ userId: membership.user.id, organizationId: org.id, permission: { project: ["delete"] } })).toBe(true);
+    expect(
+      await auth.hasPermission({
+        userId: membership.user.id,
+        organizationId: org.id,
+        permission: { project: ["delete"] },
+      }),
+    ).toBe(true);
   });
 
   it("invites an address that has no account yet; it registers, verifies the address and accepts", async () => {
@@ -133,7 +157,9 @@ describe("organizations", () => {
     // The link worked once; the invitation and its token are settled.
     expect((await rejection(as(invitee, () => auth.acceptInvitation({ token })))).code).toBe("TOKEN_INVALID");
     expect((await rejection(as(null, () => auth.getInvitation(token)))).code).toBe("TOKEN_INVALID");
-    expect(await db.select().from(verificationTokens).where(eq(verificationTokens.identifier, invitation.id))).toEqual([]);
+    expect(await db.select().from(verificationTokens).where(eq(verificationTokens.identifier, invitation.id))).toEqual(
+      [],
+    );
     const [row] = await db.select().from(invitations).where(eq(invitations.id, invitation.id));
     expect(row?.status).toBe("accepted");
     expect(await orgActions(db, org.id)).toEqual(["organization.created", "invitation.created", "invitation.accepted"]);
@@ -149,12 +175,18 @@ describe("organizations", () => {
     const { browser: owner } = await verifiedUser(auth, db, "pat@example.com");
     const { browser: other } = await verifiedUser(auth, db, "not-invited@example.com");
     const org = await as(owner, () => auth.createOrganization({ name: "Pat's" }));
-    const invitation = await as(owner, () => auth.inviteMember({ organizationId: org.id, email: "quinn@example.com", role: "member" }));
+    const invitation = await as(owner, () =>
+      auth.inviteMember({ organizationId: org.id, email: "quinn@example.com", role: "member" }),
+    );
     const token = mail.token("quinn@example.com");
     expect((await rejection(as(other, () => auth.acceptInvitation({ token })))).code).toBe("FORBIDDEN");
-    expect((await rejection(as(other, () => auth.acceptInvitation({ invitationId: invitation.id })))).code).toBe("FORBIDDEN");
+    expect((await rejection(as(other, () => auth.acceptInvitation({ invitationId: invitation.id })))).code).toBe(
+      "FORBIDDEN",
+    );
     expect((await rejection(as(null, () => auth.acceptInvitation({ token })))).code).toBe("UNAUTHORIZED");
-    expect((await rejection(as(other, () => auth.acceptInvitation({ token: "x".repeat(43) })))).code).toBe("TOKEN_INVALID");
+    expect((await rejection(as(other, () => auth.acceptInvitation({ token: "x".repeat(43) })))).code).toBe(
+      "TOKEN_INVALID",
+    );
     // Still usable by the right person, by id from their list.
     const { browser: quinn } = await verifiedUser(auth, db, "quinn@example.com");
     const accepted = await as(quinn, () => auth.acceptInvitation({ invitationId: invitation.id }));
@@ -164,9 +196,13 @@ describe("organizations", () => {
   it("re-sends by inviting again (the old link stops working) and limits invitations per inviter", async () => {
     const { browser: owner } = await verifiedUser(auth, db, "rita@example.com");
     const org = await as(owner, () => auth.createOrganization({ name: "Rita's" }));
-    const first = await as(owner, () => auth.inviteMember({ organizationId: org.id, email: "sam@example.com", role: "member" }));
+    const first = await as(owner, () =>
+      auth.inviteMember({ organizationId: org.id, email: "sam@example.com", role: "member" }),
+    );
     const oldToken = mail.token("sam@example.com");
-    const second = await as(owner, () => auth.inviteMember({ organizationId: org.id, email: "sam@example.com", role: "viewer" }));
+    const second = await as(owner, () =>
+      auth.inviteMember({ organizationId: org.id, email: "sam@example.com", role: "viewer" }),
+    );
     const newToken = mail.token("sam@example.com");
     expect(second.id).toBe(first.id);
     expect(second.role).toBe("viewer");
@@ -181,7 +217,9 @@ describe("organizations", () => {
     await as(owner, () => auth.inviteMember({ organizationId: org.id, email: "t1@example.com", role: "member" }));
     await as(owner, () => auth.inviteMember({ organizationId: org.id, email: "t2@example.com", role: "member" }));
     const sent = mail.sent.length;
-    const limited = await rejection(as(owner, () => auth.inviteMember({ organizationId: org.id, email: "t3@example.com", role: "member" })));
+    const limited = await rejection(
+      as(owner, () => auth.inviteMember({ organizationId: org.id, email: "t3@example.com", role: "member" })),
+    );
     expect(limited.code).toBe("RATE_LIMITED");
     expect(mail.sent.length).toBe(sent);
   });
@@ -192,10 +230,21 @@ describe("organizations", () => {
     const { browser: admin, userId: adminId } = await verifiedUser(auth, db, "uma-admin@example.com");
     await db.insert(members).values({ organizationId: org.id, userId: adminId, role: "admin" });
     void userId;
-    for (const [browser, n] of [[owner, 1], [owner, 2], [owner, 3], [admin, 4], [admin, 5], [admin, 6]] as const) {
-      await as(browser, () => auth.inviteMember({ organizationId: org.id, email: `org-limit-${n}@example.com`, role: "member" }));
+    for (const [browser, n] of [
+      [owner, 1],
+      [owner, 2],
+      [owner, 3],
+      [admin, 4],
+      [admin, 5],
+      [admin, 6],
+    ] as const) {
+      await as(browser, () =>
+        auth.inviteMember({ organizationId: org.id, email: `org-limit-${n}@example.com`, role: "member" }),
+      );
     }
-    const limited = await rejection(as(admin, () => auth.inviteMember({ organizationId: org.id, email: "org-limit-7@example.com", role: "member" })));
+    const limited = await rejection(
+      as(admin, () => auth.inviteMember({ organizationId: org.id, email: "org-limit-7@example.com", role: "member" })),
+    );
     expect(limited.code).toBe("RATE_LIMITED");
   });
 
@@ -207,7 +256,9 @@ describe("organizations", () => {
     await as(null, () => auth.declineInvitation({ token }));
     expect((await rejection(as(null, () => auth.getInvitation(token)))).code).toBe("TOKEN_INVALID");
 
-    const revoked = await as(owner, () => auth.inviteMember({ organizationId: org.id, email: "revoked@example.com", role: "member" }));
+    const revoked = await as(owner, () =>
+      auth.inviteMember({ organizationId: org.id, email: "revoked@example.com", role: "member" }),
+    );
     const revokedToken = mail.token("revoked@example.com");
     await as(owner, () => auth.revokeInvitation(revoked.id));
     expect((await rejection(as(null, () => auth.getInvitation(revokedToken)))).code).toBe("TOKEN_INVALID");
@@ -219,7 +270,9 @@ describe("organizations", () => {
 
     const { browser: plain, userId: plainId } = await verifiedUser(auth, db, "plain@example.com");
     await db.insert(members).values({ organizationId: org.id, userId: plainId, role: "member" });
-    const refused = await rejection(as(plain, () => auth.inviteMember({ organizationId: org.id, email: "x@example.com", role: "member" })));
+    const refused = await rejection(
+      as(plain, () => auth.inviteMember({ organizationId: org.id, email: "x@example.com", role: "member" })),
+    );
     expect(refused.code).toBe("FORBIDDEN");
     expect((await rejection(as(plain, () => auth.listInvitations(org.id)))).code).toBe("FORBIDDEN");
     expect(await orgActions(db, org.id)).toEqual([
@@ -241,7 +294,12 @@ describe("organizations", () => {
       { organizationId: org.id, userId: memberId, role: "member" },
     ]);
     const row = async (userId: string) =>
-      (await db.select().from(members).where(and(eq(members.organizationId, org.id), eq(members.userId, userId))))[0];
+      (
+        await db
+          .select()
+          .from(members)
+          .where(and(eq(members.organizationId, org.id), eq(members.userId, userId)))
+      )[0];
     const ownerRow = await row(ownerId);
     const memberRow = await row(memberId);
     const adminRow = await row(adminId);
@@ -249,14 +307,28 @@ describe("organizations", () => {
 
     // An admin manages members, but cannot make an owner, nor demote or remove one.
     expect((await as(admin, () => auth.updateMemberRole(org.id, memberRow.id, "viewer"))).role).toBe("viewer");
-    expect((await rejection(as(admin, () => auth.updateMemberRole(org.id, memberRow.id, "owner")))).code).toBe("FORBIDDEN");
-    expect((await rejection(as(admin, () => auth.updateMemberRole(org.id, ownerRow.id, "member")))).code).toBe("FORBIDDEN");
+    expect((await rejection(as(admin, () => auth.updateMemberRole(org.id, memberRow.id, "owner")))).code).toBe(
+      "FORBIDDEN",
+    );
+    expect((await rejection(as(admin, () => auth.updateMemberRole(org.id, ownerRow.id, "member")))).code).toBe(
+      "FORBIDDEN",
+    );
     expect((await rejection(as(admin, () => auth.removeMember(org.id, ownerRow.id)))).code).toBe("FORBIDDEN");
-    expect((await rejection(as(admin, () => auth.inviteMember({ organizationId: org.id, email: "o@example.com", role: "owner" })))).code).toBe("FORBIDDEN");
-    expect((await rejection(as(admin, () => auth.updateMemberRole(org.id, memberRow.id, "nope" as never)))).code).toBe("VALIDATION_FAILED");
+    expect(
+      (
+        await rejection(
+          as(admin, () => auth.inviteMember({ organizationId: org.id, email: "o@example.com", role: "owner" })),
+        )
+      ).code,
+    ).toBe("FORBIDDEN");
+    expect((await rejection(as(admin, () => auth.updateMemberRole(org.id, memberRow.id, "nope" as never)))).code).toBe(
+      "VALIDATION_FAILED",
+    );
 
     // The last owner can neither demote themselves, nor leave, nor be removed.
-    expect((await rejection(as(owner, () => auth.updateMemberRole(org.id, ownerRow.id, "admin")))).code).toBe("LAST_OWNER");
+    expect((await rejection(as(owner, () => auth.updateMemberRole(org.id, ownerRow.id, "admin")))).code).toBe(
+      "LAST_OWNER",
+    );
     expect((await rejection(as(owner, () => auth.leaveOrganization(org.id)))).code).toBe("LAST_OWNER");
     expect((await rejection(as(owner, () => auth.removeMember(org.id, ownerRow.id)))).code).toBe("LAST_OWNER");
 
@@ -295,7 +367,9 @@ describe("organizations", () => {
 
     await as(owner, () => auth.updateMemberRole(org.id, memberId, "member"));
     expect((await rejection(mayDelete())).code).toBe("FORBIDDEN");
-    expect((await as(yuri, () => auth.requireMember(undefined, { permission: { project: ["create"] } }))).role).toBe("member");
+    expect((await as(yuri, () => auth.requireMember(undefined, { permission: { project: ["create"] } }))).role).toBe(
+      "member",
+    );
 
     await as(owner, () => auth.removeMember(org.id, memberId));
     expect((await rejection(as(yuri, () => auth.requireMember()))).code).toBe("NO_ACTIVE_ORGANIZATION");
@@ -303,7 +377,10 @@ describe("organizations", () => {
     expect((await as(yuri, () => auth.getSession()))?.activeOrganizationId).toBeNull();
     expect((await rejection(as(yuri, () => auth.getOrganization({ id: org.id })))).code).toBe("NOT_A_MEMBER");
     // Their sessions lost it as active organization in the removal's own transaction.
-    const active = await db.select({ active: sessions.activeOrganizationId }).from(sessions).where(eq(sessions.activeOrganizationId, org.id));
+    const active = await db
+      .select({ active: sessions.activeOrganizationId })
+      .from(sessions)
+      .where(eq(sessions.activeOrganizationId, org.id));
     expect(active.length).toBe(0);
   });
 
@@ -313,12 +390,17 @@ describe("organizations", () => {
     const { browser: admin, userId: adminId } = await verifiedUser(auth, db, "zoe-admin@example.com");
     await db.insert(members).values({ organizationId: org.id, userId: adminId, role: "admin" });
     await as(admin, () => auth.setActiveOrganization(org.id));
-    const invitation = await as(owner, () => auth.inviteMember({ organizationId: org.id, email: "zed@example.com", role: "member" }));
+    const invitation = await as(owner, () =>
+      auth.inviteMember({ organizationId: org.id, email: "zed@example.com", role: "member" }),
+    );
 
     expect((await rejection(as(admin, () => auth.deleteOrganization(org.id)))).code).toBe("FORBIDDEN");
     // Signed in an hour ago: older than session.freshAge.
     const ownerSession = (await as(owner, () => auth.getSession()))?.sessionId ?? "";
-    await db.update(sessions).set({ createdAt: new Date(Date.now() - 3_600_000) }).where(eq(sessions.id, ownerSession));
+    await db
+      .update(sessions)
+      .set({ createdAt: new Date(Date.now() - 3_600_000) })
+      .where(eq(sessions.id, ownerSession));
     expect((await rejection(as(owner, () => auth.deleteOrganization(org.id)))).code).toBe("SESSION_STALE");
     await db.update(sessions).set({ createdAt: new Date() }).where(eq(sessions.id, ownerSession));
 
@@ -326,7 +408,9 @@ describe("organizations", () => {
     expect(await db.select().from(organizations).where(eq(organizations.id, org.id))).toEqual([]);
     expect(await db.select().from(members).where(eq(members.organizationId, org.id))).toEqual([]);
     expect(await db.select().from(invitations).where(eq(invitations.organizationId, org.id))).toEqual([]);
-    expect(await db.select().from(verificationTokens).where(eq(verificationTokens.identifier, invitation.id))).toEqual([]);
+    expect(await db.select().from(verificationTokens).where(eq(verificationTokens.identifier, invitation.id))).toEqual(
+      [],
+    );
     // The admin's very next request: no active organization any more (ON DELETE SET NULL).
     expect((await rejection(as(admin, () => auth.requireMember()))).code).toBe("NO_ACTIVE_ORGANIZATION");
     // The log outlives the organization.
@@ -346,7 +430,9 @@ describe("organizations", () => {
     await db.update(members).set({ role: "owner" }).where(eq(members.userId, otherId));
     await as(owner, () => auth.deleteAccount({ password: PASSWORD }));
     expect(await db.select().from(organizations).where(eq(organizations.id, alone.id))).toEqual([]);
-    expect(await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, shared.id))).toHaveLength(1);
+    expect(
+      await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, shared.id)),
+    ).toHaveLength(1);
     expect(await db.select().from(members).where(eq(members.userId, userId))).toEqual([]);
   });
 });

@@ -9,9 +9,9 @@ import { createKnownDevices, type KnownDevices } from "./limits/known-devices.js
 import { createLimiter, type Limiter } from "./limits/limiter.js";
 import type { LockoutSettings, RateLimitSettings } from "./limits/options.js";
 import { createTokenStore, type TokenStore } from "./links/token-store.js";
-import { createOrganizationStore, type OrganizationStore } from "./organizations/store.js";
 import { createLinkMailer, createMailer, type LinkMailer, type Mailer } from "./mail/mailer.js";
 import type { SendEmail } from "./mail/templates.js";
+import { createOrganizationStore, type OrganizationStore } from "./organizations/store.js";
 import { type CredentialsRows, createCredentialsRows } from "./password/credentials-row.js";
 import type { PasswordSettings } from "./password/options.js";
 import { createProvePassword, type ProvePassword } from "./password/verify.js";

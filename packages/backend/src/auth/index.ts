@@ -45,11 +45,11 @@ export {
 } from "../shared/errors.js";
 /** The email normalisation used everywhere emails are stored or looked up. */
 export { normalizeEmail } from "./accounts/email.js";
-/** The audit log: its events, pages and retention option. */
-export type { AuditAction, AuditEvent, AuditOptions, AuditPage } from "./audit/log.js";
 /** The JSON API: its option and its route handlers (`auth.apiHandlers`). */
 export type { APIHandlers, RouteHandler } from "./api/handlers.js";
 export type { APIOptions } from "./api/options.js";
+/** The audit log: its events, pages and retention option. */
+export type { AuditAction, AuditEvent, AuditOptions, AuditPage } from "./audit/log.js";
 /** Whether an OAuth provider vouches for an address (the default of `accountLinking.isEmailVerified`). */
 /** Options, their schemas and defaults. */
 export {
@@ -82,9 +82,9 @@ export type {
   BeforeDeleteResult,
   DeleteAccountResult,
 } from "./features/account-deletion.js";
+export type { ListAuditEventsOptions } from "./features/audit-log.js";
 export type { ConfirmEmailChangeResult, EmailChangeOptions } from "./features/email-change.js";
 export type { EmailSignInOptions, SendSignInLinkOptions } from "./features/email-sign-in.js";
-export type { ListAuditEventsOptions } from "./features/audit-log.js";
 export type { EmailVerificationOptions, VerifyEmailOptions, VerifyEmailResult } from "./features/email-verification.js";
 /** Organizations: what their methods take and return. */
 export type {

@@ -147,7 +147,8 @@ const authOptionsShape = z
       ctx.addIssue({
         code: "custom",
         path: ["organizations"],
-        message: 'needs database sessions (the active organization is a column of the session row): remove session.strategy "jwt"',
+        message:
+          'needs database sessions (the active organization is a column of the session row): remove session.strategy "jwt"',
       });
     }
     // A table of the other dialect would build SQL the database does not speak.

@@ -140,7 +140,14 @@ export interface AuditOptions {
 
 /** @internal Validation of {@link AuditOptions}. */
 export const auditOptionsSchema = z
-  .strictObject({ retention: z.number().int().min(0).max(100 * 365 * 86400).default(180 * 86400) })
+  .strictObject({
+    retention: z
+      .number()
+      .int()
+      .min(0)
+      .max(100 * 365 * 86400)
+      .default(180 * 86400),
+  })
   .prefault({});
 
 /** @internal {@link AuditOptions} with every default filled in. */
@@ -153,8 +160,7 @@ export function createAuditLog(
   dialect: Dialect,
   settings: { retention: number; now: () => number },
 ): AuditLog {
-  const id = (value: string | null | undefined): string | null =>
-    value && dialect.canBeId(value) ? value : null;
+  const id = (value: string | null | undefined): string | null => (value && dialect.canBeId(value) ? value : null);
 
   /** The row of an event: a new id, the time, the request's address and agent. */
   function row(event: AuditEventInput): AuditEvents {

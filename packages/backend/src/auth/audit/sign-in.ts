@@ -16,7 +16,10 @@ const RECORDED = new Set<SignInErrorCode>(["INVALID_CREDENTIALS", "ACCOUNT_LOCKE
  * the same statement (the answer's timing stays the same for both). The address itself is never
  * stored. A success is recorded with the session row it creates (the adapter, the JSON API).
  */
-export function auditedSignIn(ctx: Pick<AuthCore, "audit" | "db" | "dialect" | "tables" | "limiter" | "logger">, signIn: PasswordSignIn): PasswordSignIn {
+export function auditedSignIn(
+  ctx: Pick<AuthCore, "audit" | "db" | "dialect" | "tables" | "limiter" | "logger">,
+  signIn: PasswordSignIn,
+): PasswordSignIn {
   const { users } = ctx.tables;
   return async (credentials, request) => {
     const outcome = await signIn(credentials, request);
@@ -27,8 +30,11 @@ export function auditedSignIn(ctx: Pick<AuthCore, "audit" | "db" | "dialect" | "
       const lockedNow = outcome.code === "INVALID_CREDENTIALS" && (await ctx.limiter.lockedFor(email)) > 0;
       const account = { table: users, where: eq(users.email, email) };
       await ctx.dialect.batch(ctx.db, (q) => [
-        ctx.audit.guard(q, { action: "user.sign_in_failed", userId: users.id, details: { reason: outcome.code } }, account)
-          .statement,
+        ctx.audit.guard(
+          q,
+          { action: "user.sign_in_failed", userId: users.id, details: { reason: outcome.code } },
+          account,
+        ).statement,
         ...(lockedNow ? [ctx.audit.guard(q, { action: "user.locked_out", userId: users.id }, account).statement] : []),
       ]);
     } catch (error) {

@@ -1,10 +1,10 @@
 import NextAuth, { type NextAuthConfig, type NextAuthResult } from "next-auth";
 import type { AdapterUser } from "next-auth/adapters";
+import { auditedSignIn } from "../audit/sign-in.js";
 import type { AuthConfigSettings } from "../config-options.js";
 import { CREDENTIALS_PROVIDER_ID } from "../constants.js";
 import type { AuthContext } from "../context.js";
 import type { EmailSignInSettings } from "../features/email-sign-in.js";
-import { auditedSignIn } from "../audit/sign-in.js";
 import { createPasswordSignIn, type PasswordSignIn } from "../password/sign-in.js";
 import { currentRequestMeta } from "../request/scope.js";
 import type { ResolvedSessionRow, SessionAndUser } from "../session/store.js";

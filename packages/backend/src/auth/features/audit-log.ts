@@ -31,7 +31,10 @@ export interface AuditLogMethods {
 }
 
 const filterSchema = z.union(
-  [z.strictObject({ userId: z.string().min(1).max(255) }), z.strictObject({ organizationId: z.string().min(1).max(255) })],
+  [
+    z.strictObject({ userId: z.string().min(1).max(255) }),
+    z.strictObject({ organizationId: z.string().min(1).max(255) }),
+  ],
   { error: "must be { userId } or { organizationId }" },
 );
 const optionsSchema = z.object(

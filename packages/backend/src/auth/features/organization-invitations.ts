@@ -174,7 +174,7 @@ export function organizationInvitations<TAccess extends AccessControl>(
 
   /** A pending, unexpired invitation, or the TokenError its state deserves. */
   function live(found: InvitationDetails | null): InvitationDetails {
-    if (!found || found.invitation.status !== "pending") throw invalidToken();
+    if (found?.invitation.status !== "pending") throw invalidToken();
     if (found.invitation.expiresAt.getTime() <= ctx.now()) {
       throw new TokenError("This invitation has expired; ask for a new one.", { code: "TOKEN_EXPIRED" });
     }
@@ -218,7 +218,10 @@ export function organizationInvitations<TAccess extends AccessControl>(
   /** Ends a pending invitation (declined, revoked) with its link, if `where` still holds. */
   function end(q: AnyDatabase, invitation: Invitation, status: "declined" | "revoked", guard: GuardedChange["guard"]) {
     return [
-      q.update(invitations).set({ status }).where(and(eq(invitations.id, invitation.id), guard.recorded)),
+      q
+        .update(invitations)
+        .set({ status })
+        .where(and(eq(invitations.id, invitation.id), guard.recorded)),
       ctx.tokens.removeStatement(
         q,
         PURPOSE,
@@ -337,7 +340,7 @@ export function organizationInvitations<TAccess extends AccessControl>(
                   { id: invitationId, organizationId, email, role, inviterId: userId, status: "pending", expiresAt },
                   guard.source,
                 );
-            return { guard, then: [write, ...token.statements] };
+            return { guard, changes: [write, ...token.statements] };
           });
         } catch (error) {
           // Another request created the pending invitation of this address first: re-send that one.
@@ -386,7 +389,7 @@ export function organizationInvitations<TAccess extends AccessControl>(
         );
         return {
           guard,
-          then: [
+          changes: [
             q
               .update(invitations)
               .set({ status: "accepted" })
@@ -450,7 +453,7 @@ export function organizationInvitations<TAccess extends AccessControl>(
           },
           { table: invitations, where: stillPending(invitation) },
         );
-        return { guard, then: end(q, invitation, "declined", guard) };
+        return { guard, changes: end(q, invitation, "declined", guard) };
       });
       if (!done) await gone(invitation.id);
     },
@@ -488,7 +491,7 @@ export function organizationInvitations<TAccess extends AccessControl>(
             ),
           },
         );
-        return { guard, then: end(q, invitation, "revoked", guard) };
+        return { guard, changes: end(q, invitation, "revoked", guard) };
       });
       if (!done) throw new ConflictError("The invitation changed meanwhile; try again.");
     },

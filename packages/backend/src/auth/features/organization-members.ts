@@ -201,7 +201,7 @@ export function organizationMembers<TAccess extends AccessControl>(
         });
         return {
           guard,
-          then: [
+          changes: [
             q
               .update(sessions)
               .set({ activeOrganizationId: null, updatedAt: sql`${sessions.updatedAt}` })
@@ -290,7 +290,12 @@ export function organizationMembers<TAccess extends AccessControl>(
           );
           return {
             guard,
-            then: [q.update(members).set({ role }).where(and(eq(members.id, target.id), ne(members.role, role), guard.recorded))],
+            changes: [
+              q
+                .update(members)
+                .set({ role })
+                .where(and(eq(members.id, target.id), ne(members.role, role), guard.recorded)),
+            ],
           };
         });
         if (done) return info(organizationId, memberId);

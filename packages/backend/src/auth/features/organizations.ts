@@ -174,7 +174,8 @@ export function organizations<TAccess extends AccessControl>(
   async function refusal(organizationId: string, userId: string, allowed: readonly string[]): Promise<Error> {
     const member = await store.membership(organizationId, userId);
     if (!member) return store.notAMember();
-    if (!allowed.includes(member.role)) return new ForbiddenError("Your role in this organization does not allow this.");
+    if (!allowed.includes(member.role))
+      return new ForbiddenError("Your role in this organization does not allow this.");
     return new ConflictError("The organization changed meanwhile; try again.");
   }
 
@@ -197,7 +198,13 @@ export function organizations<TAccess extends AccessControl>(
       })
       .from(orgs)
       .where(store.hasRole(sql`${orgs.id}`, user.id, ["owner"]));
-    for (const organization of owned as { id: string; name: string; slug: string; members: unknown; owners: unknown }[]) {
+    for (const organization of owned as {
+      id: string;
+      name: string;
+      slug: string;
+      members: unknown;
+      owners: unknown;
+    }[]) {
       const total = Number(organization.members);
       if (total > 1 && Number(organization.owners) <= 1) {
         throw new LastOwnerError(
@@ -347,7 +354,12 @@ export function organizations<TAccess extends AccessControl>(
           );
           return {
             guard,
-            then: [q.update(orgs).set(changes).where(and(eq(orgs.id, organizationId), guard.recorded))],
+            changes: [
+              q
+                .update(orgs)
+                .set(changes)
+                .where(and(eq(orgs.id, organizationId), guard.recorded)),
+            ],
           };
         }),
       );
@@ -380,7 +392,7 @@ export function organizations<TAccess extends AccessControl>(
           { table: orgs, where: and(eq(orgs.id, organizationId), store.hasRole(organizationId, userId, owners)) },
         );
         // The hook's queries run only with the deletion: after the guard, in the same transaction.
-        const then: Statement[] = [
+        const changes: Statement[] = [
           ...((extra ?? []) as unknown as Statement[]),
           // The invitations' links go too (their rows cascade; the tokens are keyed by invitation id).
           ctx.tokens.removeStatement(
@@ -390,7 +402,7 @@ export function organizations<TAccess extends AccessControl>(
           ),
           q.delete(orgs).where(and(eq(orgs.id, organizationId), guard.recorded)),
         ];
-        return { guard, then };
+        return { guard, changes };
       });
       if (!done) throw await refusal(organizationId, userId, owners);
     },
@@ -450,7 +462,11 @@ export function organizations<TAccess extends AccessControl>(
       assertArgument(isOptionalObject(options), "requireMember", "options", "an object");
       const redirectTo = options?.redirectTo;
       const found = await ctx.sessionAccess.current();
-      if (!found) return deny(new UnauthorizedError("Sign in to continue."), redirectTo ?? ctx.settings.redirectUnauthenticatedTo);
+      if (!found)
+        return deny(
+          new UnauthorizedError("Sign in to continue."),
+          redirectTo ?? ctx.settings.redirectUnauthenticatedTo,
+        );
       const { session } = found;
       const target = organizationId ?? found.organization?.organizationId;
       if (!target) {

@@ -16,7 +16,9 @@ describe("createAccessControl", () => {
   it("gives owners everything, admins the built-in management plus theirs, members only theirs", () => {
     expect(access.roles).toEqual(["owner", "admin", "member", "accountant"]);
     expect(access.can("owner", { project: ["delete"], billing: ["read"], organization: ["delete"] })).toBe(true);
-    expect(access.can("admin", { member: ["update", "remove"], invitation: ["create"], project: ["delete"] })).toBe(true);
+    expect(access.can("admin", { member: ["update", "remove"], invitation: ["create"], project: ["delete"] })).toBe(
+      true,
+    );
     expect(access.can("admin", { organization: ["delete"] })).toBe(false);
     expect(access.can("member", { project: ["create"] })).toBe(true);
     expect(access.can("member", { project: ["delete"] })).toBe(false);

@@ -61,7 +61,7 @@ export interface AccessControl<S extends Statements = Statements, R extends stri
 }
 
 /** The access control when `organizations.access` is not given: the three built-in roles only. */
-export type DefaultAccessControl = AccessControl<{}, BuiltInRole>;
+export type DefaultAccessControl = AccessControl<Record<never, never>, BuiltInRole>;
 
 /** The role names of an access control. */
 export type RoleOf<A extends AccessControl> = A["roles"][number];
@@ -98,8 +98,11 @@ export interface AccessControlOptions<S extends Statements, R> {
  * })
  */
 export function createAccessControl<
-  const S extends Statements = {},
-  const R extends { readonly [role: string]: Permissions<BuiltInStatements & S> } & { readonly owner?: never } = {},
+  const S extends Statements = Record<never, never>,
+  const R extends { readonly [role: string]: Permissions<BuiltInStatements & S> } & { readonly owner?: never } = Record<
+    never,
+    never
+  >,
 >(options: AccessControlOptions<S, R> = {}): AccessControl<S, BuiltInRole | Extract<keyof R, string>> {
   const statements = (options.statements ?? {}) as Statements;
   const roles = (options.roles ?? {}) as Record<string, Permissions<Statements>>;

@@ -6,14 +6,14 @@ import type { AuthContext } from "../context.js";
 export interface GuardedChange {
   guard: AuditGuard;
   /** Each carries `guard.recorded` (or selects from `guard.source`), so it happens only with the event. */
-  then: Statement[];
+  changes: Statement[];
 }
 
 /** @internal How a guarded change ended. */
 export interface GuardedResult {
   /** The precondition held: the event and the change were written, together. */
   done: boolean;
-  /** The results of `then`, in order. */
+  /** The results of `changes`, in order. */
   results: unknown[];
 }
 
@@ -34,8 +34,8 @@ export async function runGuarded(
   const results = await ctx.dialect.batch(ctx.db, async (q) => {
     const lock = organizationId ? ctx.organizations.lock(q, organizationId) : [];
     offset = lock.length;
-    const { guard, then } = await build(q);
-    return [...lock, guard.statement, ...then];
+    const { guard, changes } = await build(q);
+    return [...lock, guard.statement, ...changes];
   });
   const inserted = results[offset] as unknown[] | undefined;
   return { done: Array.isArray(inserted) && inserted.length > 0, results: results.slice(offset + 1) };

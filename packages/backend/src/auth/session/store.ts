@@ -1,5 +1,11 @@
 import { and, eq, getTableColumns, gte, inArray, lt, ne, sql } from "drizzle-orm";
-import { type AnyDatabase, type Dialect, dialectOf, type QueryDatabase, type Statement } from "../../database/dialect.js";
+import {
+  type AnyDatabase,
+  type Dialect,
+  dialectOf,
+  type QueryDatabase,
+  type Statement,
+} from "../../database/dialect.js";
 import { deleteInBatches } from "../../shared/batches.js";
 import { uuidv7 } from "../../utils/uuidv7.js";
 import type { AuthTables } from "../tables.js";
