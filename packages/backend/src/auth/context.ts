@@ -17,6 +17,11 @@ import type { SessionSettings } from "./session/options.js";
 import { createSessionStore, type SessionStore } from "./session/store.js";
 import type { AuthSession, CurrentSession } from "./session/types.js";
 import { type AuthDatabase, type AuthTables, defaultTables, type PostgresAuthTables } from "./tables.js";
+import { type AccessTokenIssuer, createAccessTokenIssuer } from "./tokens/access-tokens.js";
+import { createKeyStore } from "./tokens/key-store.js";
+import type { AccessTokenSettings } from "./tokens/options.js";
+import { createRefreshTokenStore, type RefreshTokenStore } from "./tokens/refresh-store.js";
+import { createSigningKeyVault, type SigningKeyVault } from "./tokens/sealing.js";
 
 /** @internal Who is calling a flow: the client address, and the session if signed in. */
 export interface FlowContext {
@@ -81,6 +86,30 @@ export interface NewUser {
 export interface AuthHooks {
   /** After `registerUser` created a user (the verification mail listens here). */
   userRegistered: ((user: NewUser) => Promise<void>)[];
+  /** After `createAPIKey` stored a key (an audit log listens here). Never given the key itself. */
+  apiKeyCreated: ((event: APIKeyEvent & { scopes: string[]; expiresAt: Date | null }) => Promise<void>)[];
+  /** After `revokeAPIKey` deleted a key. */
+  apiKeyRevoked: ((event: APIKeyEvent) => Promise<void>)[];
+  /** After a used refresh token was presented again and its family (the session) was ended. */
+  refreshTokenReused: ((event: RefreshTokenReuse) => Promise<void>)[];
+}
+
+/** @internal An API key event, as the hooks receive it: ids and the name, never the key or its hash. */
+export interface APIKeyEvent {
+  userId: string;
+  keyId: string;
+  name: string;
+}
+
+/** @internal A refresh token reuse, as `hooks.refreshTokenReused` receives it. */
+export interface RefreshTokenReuse {
+  userId: string;
+  /** The session that was ended (the family's). */
+  sessionId: string;
+  /** The `refresh_tokens` row presented again. */
+  tokenId: string;
+  /** The client address, when known. */
+  ip: string | null;
 }
 
 /** @internal The settings every building block and feature may read; each feature also gets its own. */
@@ -122,6 +151,10 @@ export interface AuthContext {
   provePassword: ProvePassword;
   /** The pre-account-takeover rule: what every proof of an unverified address removes. */
   claim: AccountClaim;
+  /** Access tokens (the `accessTokens` option), or null when they are off. */
+  accessTokens: AccessTokenIssuer | null;
+  /** The `refresh_tokens` table. */
+  refreshTokens: RefreshTokenStore;
   /** What differs between libSQL and PostgreSQL: batches, prepared queries, JSON (database/dialect.ts). */
   dialect: Dialect;
   hooks: AuthHooks;
@@ -147,6 +180,7 @@ export function createAuthContext(
     appName?: string | undefined;
   },
   logger: AuthCore["logger"],
+  accessTokens: AccessTokenSettings | null = null,
 ): AuthCore {
   const { lockout, rateLimit } = settings;
   const db = settings.db as QueryDatabase;
@@ -177,9 +211,41 @@ export function createAuthContext(
     credentials: createCredentialsRows(db, tables.accounts, dialect),
     provePassword: createProvePassword(limiter, rateLimit.signIn, settings.password, settings.password.scrypt),
     claim: createAccountClaim(tables),
+    accessTokens: accessTokens && createAccessTokens(db, tables, dialect, accessTokens, settings.secret),
+    refreshTokens: createRefreshTokenStore(db, tables, dialect),
     dialect,
-    hooks: { userRegistered: [] },
-    now: Date.now,
+    hooks: { userRegistered: [], apiKeyCreated: [], apiKeyRevoked: [], refreshTokenReused: [] },
+    // Read at each call (not `Date.now` itself), so a test that moves the clock moves it here too.
+    now: () => Date.now(),
     logger,
   };
+}
+
+/** The access token issuer over the `jwks` table, its private keys sealed under `AUTH_SECRET`. */
+function createAccessTokens(
+  db: QueryDatabase,
+  tables: AuthTables,
+  dialect: Dialect,
+  settings: AccessTokenSettings,
+  secret: string | string[] | undefined,
+): AccessTokenIssuer {
+  const secrets = secret === undefined ? [] : Array.isArray(secret) ? secret : [secret];
+  // `next build` may run without AUTH_SECRET: refuse only when a key is actually sealed or opened.
+  const vault: SigningKeyVault =
+    secrets.length > 0
+      ? createSigningKeyVault(secrets)
+      : {
+          fingerprint: "none",
+          seal: () => {
+            throw new Error("access tokens: AUTH_SECRET is not set");
+          },
+          open: () => null,
+        };
+  const keys = createKeyStore(db, tables.jwks, dialect, {
+    algorithm: settings.algorithm === "HS256" ? null : settings.algorithm,
+    vault,
+    rotationInterval: settings.rotationInterval,
+    rotationOverlap: settings.rotationOverlap,
+  });
+  return createAccessTokenIssuer(settings, keys);
 }

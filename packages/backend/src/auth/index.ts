@@ -3,7 +3,8 @@
  * `createAuth` for `auth.ts` (email + password with revocable database sessions, OAuth with safe
  * account linking, scrypt, rate limits, lockout, fast server helpers, and the account flows:
  * email verification, password reset, email and password change, account deletion, sign-in by
- * email link); `createAuthConfig` for an edge-safe `proxy.ts`; the errors both throw.
+ * email link; access tokens with JWKS, refresh tokens, API keys); `createAuthConfig` for an
+ * edge-safe `proxy.ts`; the errors both throw.
  * @module
  */
 
@@ -18,7 +19,11 @@ export {
 } from "../shared/action-error.js";
 /** The errors this subpath throws (`isTetrastackError(e, "CONFLICT")` works across package copies). */
 export {
+  AccessTokenError,
+  type AccessTokenErrorCode,
   AccountLockedError,
+  APIKeyError,
+  type APIKeyErrorCode,
   ConfigError,
   ConflictError,
   DatabaseBusyError,
@@ -31,6 +36,8 @@ export {
   MailNotConfiguredError,
   RateLimitError,
   ReauthenticationRequiredError,
+  RefreshTokenError,
+  type RefreshTokenErrorCode,
   StaleSessionError,
   TetrastackError,
   TokenError,
@@ -44,6 +51,8 @@ export { normalizeEmail } from "./accounts/email.js";
 /** The JSON API: its option and its route handlers (`auth.apiHandlers`). */
 export type { APIHandlers, RouteHandler } from "./api/handlers.js";
 export type { APIOptions } from "./api/options.js";
+/** The prefix of API keys unless `apiKeys.prefix` names another. */
+export { DEFAULT_API_KEY_PREFIX } from "./api-keys/format.js";
 /** Whether an OAuth provider vouches for an address (the default of `accountLinking.isEmailVerified`). */
 /** Options, their schemas and defaults. */
 export {
@@ -69,6 +78,8 @@ export { type AuthConfigOptions, authConfigOptionsSchema } from "./config-option
 export { CREDENTIALS_PROVIDER_ID, EMAIL_PROVIDER_ID } from "./constants.js";
 /** The factory for `auth.ts` and its result. */
 export { type Auth, createAuth } from "./create-auth.js";
+/** Access tokens: the options of `getAccessToken()`/`verifyAccessToken()`. */
+export type { GetAccessTokenOptions, VerifyAccessTokenOptions } from "./features/access-tokens.js";
 /** What the account flows resolve, and their options. */
 export type {
   AccountDeletionOptions,
@@ -76,11 +87,22 @@ export type {
   BeforeDeleteResult,
   DeleteAccountResult,
 } from "./features/account-deletion.js";
+/** API keys: options and results of `createAPIKey()`, `verifyAPIKey()`, `listAPIKeys()`. */
+export type {
+  APIKeyInfo,
+  APIKeyOptions,
+  CreateAPIKeyOptions,
+  CreatedAPIKey,
+  VerifiedAPIKey,
+  VerifyAPIKeyOptions,
+} from "./features/api-keys.js";
 export type { ConfirmEmailChangeResult, EmailChangeOptions } from "./features/email-change.js";
 export type { EmailSignInOptions, SendSignInLinkOptions } from "./features/email-sign-in.js";
 export type { EmailVerificationOptions, VerifyEmailOptions, VerifyEmailResult } from "./features/email-verification.js";
 export type { ChangePasswordResult } from "./features/password-change.js";
 export type { PasswordResetOptions, ResetPasswordResult } from "./features/password-reset.js";
+/** Refresh tokens: the option and the pair `issueTokenPair()`/`refreshTokenPair()` return. */
+export type { RefreshTokenOptions, TokenPair } from "./features/refresh-tokens.js";
 /** Registration types. */
 export type {
   RegisteredUser,
@@ -140,3 +162,6 @@ export { generateSessionToken, hashSessionToken } from "./session/token.js";
 /** The session shape every entry point returns. */
 export type { AuthSession } from "./session/types.js";
 export type { AuthDatabase, AuthTables, AuthUser } from "./tables.js";
+/** Access tokens: what `getAccessToken()` returns, the claims `verifyAccessToken()` returns, `/jwks`. */
+export type { AccessToken, AccessTokenClaims, JSONWebKeySet } from "./tokens/access-tokens.js";
+export type { AccessTokenAlgorithm, AccessTokenOptions } from "./tokens/options.js";

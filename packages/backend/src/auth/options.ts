@@ -7,10 +7,12 @@ import { type APIOptions, apiOptionsSchema } from "./api/options.js";
 import { type AccountLinkingOptions, accountLinkingOptionsSchema } from "./authjs/account-linking.js";
 import { type AuthConfigOptions, configShape } from "./config-options.js";
 import { type AccountDeletionOptions, accountDeletionOptionsSchema } from "./features/account-deletion.js";
+import { type APIKeyOptions, apiKeyOptionsSchema } from "./features/api-keys.js";
 import { type EmailChangeOptions, emailChangeOptionsSchema } from "./features/email-change.js";
 import { type EmailSignInOptions, emailSignInOptionsSchema } from "./features/email-sign-in.js";
 import { type EmailVerificationOptions, emailVerificationOptionsSchema } from "./features/email-verification.js";
 import { type PasswordResetOptions, passwordResetOptionsSchema } from "./features/password-reset.js";
+import { type RefreshTokenOptions, refreshTokenOptionsSchema } from "./features/refresh-tokens.js";
 import { type RegistrationOptions, registrationOptionsSchema } from "./features/registration.js";
 import {
   type LockoutOptions,
@@ -21,6 +23,7 @@ import {
 import type { SendEmail } from "./mail/templates.js";
 import { type PasswordOptions, passwordOptionsSchema } from "./password/options.js";
 import type { AuthDatabase, AuthTables, PostgresAuthTables } from "./tables.js";
+import { type AccessTokenOptions, accessTokenOptionsSchema } from "./tokens/options.js";
 
 // The composed options of `createAuth`: one line per building block or feature in the interface
 // and in the schema below. A feature owns its option interface and schema fragment; this file
@@ -86,6 +89,20 @@ export interface AuthOptions<TDatabase extends AuthDatabase = AuthDatabase> exte
    * @default undefined (off)
    */
   api?: APIOptions;
+  /**
+   * Access tokens: short-lived JWTs for other services (EdDSA by default, with `GET /jwks`; ES256,
+   * RS256, or HS256 with a secret of its own). Database sessions only.
+   * @default undefined (off)
+   */
+  accessTokens?: AccessTokenOptions;
+  /**
+   * Refresh tokens with rotation and reuse detection, for clients that hold access tokens
+   * (`POST /token/refresh`, sign-in with `issueTokens`). Needs `accessTokens`.
+   * @default undefined (off)
+   */
+  refreshTokens?: RefreshTokenOptions;
+  /** API keys (`createAPIKey`, `verifyAPIKey`): their prefix, default lifetime and rate limit. */
+  apiKeys?: APIKeyOptions;
 }
 
 const authOptionsShape = z
@@ -103,6 +120,9 @@ const authOptionsShape = z
         verificationTokens: table<AuthTables["verificationTokens"] | PostgresAuthTables["verificationTokens"]>(),
         authenticators: table<AuthTables["authenticators"] | PostgresAuthTables["authenticators"]>(),
         rateLimits: table<AuthTables["rateLimits"] | PostgresAuthTables["rateLimits"]>(),
+        jwks: table<AuthTables["jwks"] | PostgresAuthTables["jwks"]>(),
+        refreshTokens: table<AuthTables["refreshTokens"] | PostgresAuthTables["refreshTokens"]>(),
+        apiKeys: table<AuthTables["apiKeys"] | PostgresAuthTables["apiKeys"]>(),
       })
       .partial()
       .optional(),
@@ -120,6 +140,9 @@ const authOptionsShape = z
     accountDeletion: accountDeletionOptionsSchema,
     emailSignIn: emailSignInOptionsSchema,
     api: apiOptionsSchema,
+    accessTokens: accessTokenOptionsSchema,
+    refreshTokens: refreshTokenOptionsSchema,
+    apiKeys: apiKeyOptionsSchema,
   })
   .superRefine(({ db, tables }, ctx) => {
     // A table of the other dialect would build SQL the database does not speak.

@@ -23,6 +23,9 @@ export interface AuthTables {
   verificationTokens: typeof sqlite.verificationTokens;
   authenticators: typeof sqlite.authenticators;
   rateLimits: typeof sqlite.rateLimits;
+  jwks: typeof sqlite.jwks;
+  refreshTokens: typeof sqlite.refreshTokens;
+  apiKeys: typeof sqlite.apiKeys;
 }
 
 /** The tables `/auth` uses on PostgreSQL: {@link AuthTables} from `/database/postgres`. */
@@ -33,6 +36,9 @@ export interface PostgresAuthTables {
   verificationTokens: typeof postgres.verificationTokens;
   authenticators: typeof postgres.authenticators;
   rateLimits: typeof postgres.rateLimits;
+  jwks: typeof postgres.jwks;
+  refreshTokens: typeof postgres.refreshTokens;
+  apiKeys: typeof postgres.apiKeys;
 }
 
 /** A users row as `/auth` reads it (the same on both dialects). */
@@ -53,5 +59,8 @@ export function defaultTables(dialect: DialectName): AuthTables {
     verificationTokens: t.verificationTokens,
     authenticators: t.authenticators,
     rateLimits: t.rateLimits,
+    jwks: t.jwks,
+    refreshTokens: t.refreshTokens,
+    apiKeys: t.apiKeys,
   } as AuthTables;
 }

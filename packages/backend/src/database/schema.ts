@@ -1,9 +1,12 @@
 export {
   accounts,
   accountsRelations,
+  apiKeys,
   authenticators,
   authenticatorsRelations,
+  jwks,
   rateLimits,
+  refreshTokens,
   sessions,
   sessionsRelations,
   uploads,

@@ -15,3 +15,6 @@ export const verificationTokens = t.verificationTokens;
 export const authenticators = t.authenticators;
 export const rateLimits = t.rateLimits;
 export const uploads = t.uploads;
+export const jwks = t.jwks;
+export const refreshTokens = t.refreshTokens;
+export const apiKeys = t.apiKeys;

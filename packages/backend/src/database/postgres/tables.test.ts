@@ -32,6 +32,9 @@ type Twins = {
   authenticators: [typeof pg.authenticators, typeof sqlite.authenticators];
   rateLimits: [typeof pg.rateLimits, typeof sqlite.rateLimits];
   uploads: [typeof pg.uploads, typeof sqlite.uploads];
+  jwks: [typeof pg.jwks, typeof sqlite.jwks];
+  refreshTokens: [typeof pg.refreshTokens, typeof sqlite.refreshTokens];
+  apiKeys: [typeof pg.apiKeys, typeof sqlite.apiKeys];
 };
 
 const pairs = {
@@ -42,6 +45,9 @@ const pairs = {
   authenticators: [pg.authenticators, sqlite.authenticators],
   rateLimits: [pg.rateLimits, sqlite.rateLimits],
   uploads: [pg.uploads, sqlite.uploads],
+  jwks: [pg.jwks, sqlite.jwks],
+  refreshTokens: [pg.refreshTokens, sqlite.refreshTokens],
+  apiKeys: [pg.apiKeys, sqlite.apiKeys],
 } as const;
 
 describe("the PostgreSQL schema", () => {
@@ -59,6 +65,10 @@ describe("the PostgreSQL schema", () => {
     expectTypeOf<InferSelectModel<typeof pg.authenticators>["credentialBackedUp"]>().toEqualTypeOf<boolean>();
     expectTypeOf<InferSelectModel<typeof pg.uploads>["status"]>().toEqualTypeOf<sqlite.UploadStatus>();
     expectTypeOf<InferSelectModel<typeof pg.uploads>["size"]>().toEqualTypeOf<number>();
+    expectTypeOf<InferSelectModel<typeof pg.apiKeys>["scopes"]>().toEqualTypeOf<string[]>();
+    expectTypeOf<InferSelectModel<typeof sqlite.apiKeys>["scopes"]>().toEqualTypeOf<string[]>();
+    expectTypeOf<InferSelectModel<typeof pg.refreshTokens>["usedAt"]>().toEqualTypeOf<Date | null>();
+    expectTypeOf<InferSelectModel<typeof pg.jwks>["algorithm"]>().toEqualTypeOf<sqlite.SigningAlgorithm>();
     // The check can fail: two different tables do not pass it.
     // @ts-expect-error users and sessions have different columns
     expectTypeOf<Shape<typeof pg.users>>().toEqualTypeOf<Shape<typeof sqlite.sessions>>();
