@@ -24,23 +24,25 @@ export interface APIKeyStore {
 /** @internal A row to insert. */
 export type NewAPIKey = AuthTables["apiKeys"]["$inferInsert"];
 
+/** @internal The verification lookup: one point query on the unique `key_hash` index (placeholder `hash`). */
+export function apiKeyByHashQuery(db: QueryDatabase, table: AuthTables["apiKeys"]) {
+  return db
+    .select({
+      id: table.id,
+      userId: table.userId,
+      name: table.name,
+      scopes: table.scopes,
+      expiresAt: table.expiresAt,
+      lastUsedAt: table.lastUsedAt,
+    })
+    .from(table)
+    .where(eq(table.keyHash, sql.placeholder("hash")))
+    .limit(1);
+}
+
 /** @internal */
 export function createAPIKeyStore(db: QueryDatabase, table: AuthTables["apiKeys"], dialect: Dialect): APIKeyStore {
-  const byHash = dialect.prepareFirst<VerifiedKeyRow>(
-    db
-      .select({
-        id: table.id,
-        userId: table.userId,
-        name: table.name,
-        scopes: table.scopes,
-        expiresAt: table.expiresAt,
-        lastUsedAt: table.lastUsedAt,
-      })
-      .from(table)
-      .where(eq(table.keyHash, sql.placeholder("hash")))
-      .limit(1),
-    "tetrastack_api_key_by_hash",
-  );
+  const byHash = dialect.prepareFirst<VerifiedKeyRow>(apiKeyByHashQuery(db, table), "tetrastack_api_key_by_hash");
   return {
     async create(values) {
       const [row] = await db.insert(table).values(values).returning();

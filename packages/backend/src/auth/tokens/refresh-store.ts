@@ -56,6 +56,20 @@ export interface RefreshTokenStore {
   prune(now: Date): Promise<number>;
 }
 
+/**
+ * @internal The refresh lookup: one point query on the unique `token_hash` index, then the
+ * session by its unique id (placeholder `hash`).
+ */
+export function refreshTokenByHashQuery(db: QueryDatabase, tables: Pick<AuthTables, "refreshTokens" | "sessions">) {
+  const { refreshTokens: table, sessions } = tables;
+  return db
+    .select({ ...getTableColumns(table), sessionExpires: sessions.expires })
+    .from(table)
+    .leftJoin(sessions, eq(sessions.id, table.sessionId))
+    .where(eq(table.tokenHash, sql.placeholder("hash")))
+    .limit(1);
+}
+
 /** @internal */
 export function createRefreshTokenStore(
   db: QueryDatabase,
@@ -65,12 +79,7 @@ export function createRefreshTokenStore(
   const { refreshTokens: table, sessions } = tables;
   // One indexed point query (the unique token hash, then the sessions id), built once.
   const byHash = dialect.prepareFirst<RefreshRow & { sessionExpires: Date | null }>(
-    db
-      .select({ ...getTableColumns(table), sessionExpires: sessions.expires })
-      .from(table)
-      .leftJoin(sessions, eq(sessions.id, table.sessionId))
-      .where(eq(table.tokenHash, sql.placeholder("hash")))
-      .limit(1),
+    refreshTokenByHashQuery(db, tables),
     "tetrastack_refresh_token_by_hash",
   );
 
