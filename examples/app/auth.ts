@@ -25,6 +25,11 @@ export const {
   requestEmailChange,
   confirmEmailChange,
   deleteAccount,
+  // API keys for scripts and servers (app/(app)/account/api-keys, app/api/v1/notes).
+  createAPIKey,
+  listAPIKeys,
+  revokeAPIKey,
+  verifyAPIKey,
 } = createAuth({
   ...authOptions,
   db,

@@ -255,6 +255,40 @@ describe("examples/app in a real browser", () => {
     await shot(page, "dashboard");
   });
 
+  it("creates an API key, sees it once, reads the notes with it from a script, and revokes it", async () => {
+    await page.goto(`${app.url}/account`);
+    await page.getByRole("link", { name: "Manage API keys" }).click();
+    await page.waitForURL(`${app.url}/account/api-keys`);
+    await page.getByLabel("Name", { exact: true }).fill("Journey script");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const shown = page.getByLabel("New API key");
+    await shown.waitFor();
+    const key = (await shown.textContent())?.trim() ?? "";
+    expect(key).toMatch(/^tsk_[0-9A-Za-z]{43}$/);
+    await shot(page, "api-key-created");
+
+    // A script outside the browser: the key is its only credential.
+    const notes = (headers: Record<string, string>) => fetch(`${app.url}/api/v1/notes`, { headers });
+    const answer = await notes({ "x-api-key": key });
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { notes: { body: string }[] };
+    expect(body.notes.map((note) => note.body)).toContain("Buy more coffee");
+    expect(await (await notes({})).json()).toMatchObject({ code: "API_KEY_INVALID" });
+
+    // Shown once: after a reload the page has only its prefix and last four characters.
+    await page.reload();
+    const list = page.getByRole("list", { name: "API keys" });
+    await expect.poll(() => list.getByText(`tsk_…${key.slice(-4)}`).count()).toBe(1);
+    expect(await page.content()).not.toContain(key);
+    await shot(page, "api-keys");
+
+    await page.getByRole("button", { name: "Revoke Journey script" }).click();
+    await expect.poll(() => page.getByText("No keys yet.").count()).toBe(1);
+    const revoked = await notes({ "x-api-key": key });
+    expect(revoked.status).toBe(401);
+    await page.goto(`${app.url}/dashboard`);
+  });
+
   it("fits the header into one row on a phone, the links in a menu that closes on navigation", async () => {
     await page.setViewportSize({ width: 390, height: 800 });
     try {

@@ -7,12 +7,15 @@ import type { Database } from "../src/database/index.js";
 import { Browser, createTestAuth, errorCodeOf, PASSWORD } from "./auth-helpers.js";
 import {
   accounts,
+  apiKeys,
   auditEvents,
   authenticators,
   invitations,
+  jwks,
   members,
   organizations,
   rateLimits,
+  refreshTokens,
   sessions,
   users,
   verificationTokens,
@@ -194,6 +197,9 @@ describe("the adapter", () => {
         members,
         invitations,
         auditEvents,
+        jwks,
+        refreshTokens,
+        apiKeys,
       };
       const adapter = createAuthAdapter(t.db, tables, createSessionStore(t.db, tables));
       const created = await adapter.createUser?.({

@@ -19,6 +19,11 @@ import type { SessionSettings } from "./session/options.js";
 import { createSessionStore, type SessionStore } from "./session/store.js";
 import type { AuthSession, CurrentSession } from "./session/types.js";
 import { type AuthDatabase, type AuthTables, type AuthUser, defaultTables, type PostgresAuthTables } from "./tables.js";
+import { type AccessTokenIssuer, createAccessTokenIssuer } from "./tokens/access-tokens.js";
+import { createKeyStore } from "./tokens/key-store.js";
+import type { AccessTokenSettings } from "./tokens/options.js";
+import { createRefreshTokenStore, type RefreshTokenStore } from "./tokens/refresh-store.js";
+import { createSigningKeyVault, type SigningKeyVault } from "./tokens/sealing.js";
 
 /** @internal Who is calling a flow: the client address, and the session if signed in. */
 export interface FlowContext {
@@ -91,6 +96,30 @@ export interface AuthHooks {
    * run in the deletion's batch (the organizations only this user belongs to).
    */
   userDeleting: ((q: AnyDatabase, user: AuthUser) => Promise<Statement[]>)[];
+  /** After `createAPIKey` stored a key (an audit log listens here). Never given the key itself. */
+  apiKeyCreated: ((event: APIKeyEvent & { scopes: string[]; expiresAt: Date | null }) => Promise<void>)[];
+  /** After `revokeAPIKey` deleted a key. */
+  apiKeyRevoked: ((event: APIKeyEvent) => Promise<void>)[];
+  /** After a used refresh token was presented again and its family (the session) was ended. */
+  refreshTokenReused: ((event: RefreshTokenReuse) => Promise<void>)[];
+}
+
+/** @internal An API key event, as the hooks receive it: ids and the name, never the key or its hash. */
+export interface APIKeyEvent {
+  userId: string;
+  keyId: string;
+  name: string;
+}
+
+/** @internal A refresh token reuse, as `hooks.refreshTokenReused` receives it. */
+export interface RefreshTokenReuse {
+  userId: string;
+  /** The session that was ended (the family's). */
+  sessionId: string;
+  /** The `refresh_tokens` row presented again. */
+  tokenId: string;
+  /** The client address, when known. */
+  ip: string | null;
 }
 
 /** @internal The settings every building block and feature may read; each feature also gets its own. */
@@ -132,6 +161,10 @@ export interface AuthContext {
   provePassword: ProvePassword;
   /** The pre-account-takeover rule: what every proof of an unverified address removes. */
   claim: AccountClaim;
+  /** Access tokens (the `accessTokens` option), or null when they are off. */
+  accessTokens: AccessTokenIssuer | null;
+  /** The `refresh_tokens` table. */
+  refreshTokens: RefreshTokenStore;
   /** What differs between libSQL and PostgreSQL: batches, prepared queries, JSON (database/dialect.ts). */
   dialect: Dialect;
   /**
@@ -169,6 +202,7 @@ export function createAuthContext(
     organizationsEnabled?: boolean | undefined;
   },
   logger: AuthCore["logger"],
+  accessTokens: AccessTokenSettings | null = null,
 ): AuthCore {
   const { lockout, rateLimit } = settings;
   const db = settings.db as QueryDatabase;
@@ -199,11 +233,46 @@ export function createAuthContext(
     credentials: createCredentialsRows(db, tables.accounts, dialect),
     provePassword: createProvePassword(limiter, rateLimit.signIn, settings.password, settings.password.scrypt),
     claim: createAccountClaim(tables),
+    accessTokens: accessTokens && createAccessTokens(db, tables, dialect, accessTokens, settings.secret),
+    refreshTokens: createRefreshTokenStore(db, tables, dialect),
     dialect,
-    audit: createAuditLog(db, tables.auditEvents, dialect, { retention: settings.audit.retention, now: Date.now }),
+    // `now` read at each call (not `Date.now` itself), so a test that moves the clock moves it here too.
+    audit: createAuditLog(db, tables.auditEvents, dialect, {
+      retention: settings.audit.retention,
+      now: () => Date.now(),
+    }),
     organizations: createOrganizationStore(db, tables, dialect),
-    hooks: { userRegistered: [], userDeleting: [] },
-    now: Date.now,
+    hooks: { userRegistered: [], userDeleting: [], apiKeyCreated: [], apiKeyRevoked: [], refreshTokenReused: [] },
+    now: () => Date.now(),
     logger,
   };
+}
+
+/** The access token issuer over the `jwks` table, its private keys sealed under `AUTH_SECRET`. */
+function createAccessTokens(
+  db: QueryDatabase,
+  tables: AuthTables,
+  dialect: Dialect,
+  settings: AccessTokenSettings,
+  secret: string | string[] | undefined,
+): AccessTokenIssuer {
+  const secrets = secret === undefined ? [] : Array.isArray(secret) ? secret : [secret];
+  // `next build` may run without AUTH_SECRET: refuse only when a key is actually sealed or opened.
+  const vault: SigningKeyVault =
+    secrets.length > 0
+      ? createSigningKeyVault(secrets)
+      : {
+          fingerprint: "none",
+          seal: () => {
+            throw new Error("access tokens: AUTH_SECRET is not set");
+          },
+          open: () => null,
+        };
+  const keys = createKeyStore(db, tables.jwks, dialect, {
+    algorithm: settings.algorithm === "HS256" ? null : settings.algorithm,
+    vault,
+    rotationInterval: settings.rotationInterval,
+    rotationOverlap: settings.rotationOverlap,
+  });
+  return createAccessTokenIssuer(settings, keys);
 }

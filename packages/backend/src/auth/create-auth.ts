@@ -10,7 +10,9 @@ import { jwtSessions } from "./authjs/jwt-session.js";
 import type { NextAuthResult } from "./authjs/types.js";
 import { withEnv } from "./config-options.js";
 import { type AuthContext, createAuthContext } from "./context.js";
+import { type AccessTokenMethods, accessTokens } from "./features/access-tokens.js";
 import { type AccountDeletionMethods, accountDeletion } from "./features/account-deletion.js";
+import { type APIKeyMethods, apiKeys } from "./features/api-keys.js";
 import { type AuditLogMethods, auditLog } from "./features/audit-log.js";
 import { type EmailChangeMethods, emailChange } from "./features/email-change.js";
 import { type EmailSignInMethods, emailSignIn } from "./features/email-sign-in.js";
@@ -20,6 +22,7 @@ import { type OrganizationMemberMethods, organizationMembers } from "./features/
 import { type OrganizationMethods, organizations } from "./features/organizations.js";
 import { type PasswordChangeMethods, passwordChange } from "./features/password-change.js";
 import { type PasswordResetMethods, passwordReset } from "./features/password-reset.js";
+import { checkTokenSettings, type RefreshTokenMethods, refreshTokens } from "./features/refresh-tokens.js";
 import { type RegistrationMethods, registration } from "./features/registration.js";
 import { type SessionMethods, sessionHelpers } from "./features/sessions.js";
 import { detectPlatform } from "./limits/client-ip.js";
@@ -28,6 +31,7 @@ import { type AuthOptions, type AuthSettings, authOptionsSchema, checkMailSettin
 import type { AccessControl, DefaultAccessControl } from "./organizations/access.js";
 import { createTokenResolver } from "./session/resolve.js";
 import type { AuthDatabase } from "./tables.js";
+import { resolveAccessTokenSettings } from "./tokens/options.js";
 
 /**
  * What `createAuth` returns: NextAuth's own result plus the server helpers and the account flows,
@@ -48,7 +52,10 @@ export interface Auth<TAccess extends AccessControl = DefaultAccessControl>
     OrganizationMethods<TAccess>,
     OrganizationMemberMethods<TAccess>,
     OrganizationInvitationMethods<TAccess>,
-    AuditLogMethods {
+    AuditLogMethods,
+    AccessTokenMethods,
+    RefreshTokenMethods,
+    APIKeyMethods {
   /**
    * Route handlers for `app/api/auth/[...nextauth]/route.ts` that serve the JSON API (better-auth's
    * email endpoints, with the `api` option) and hand every other path to `handlers`:
@@ -78,6 +85,8 @@ export function createAuth<TDatabase extends AuthDatabase, TAccess extends Acces
   const settings = parseOptions(authOptionsSchema, withEnv(options as unknown as AuthOptions), "createAuth");
   checkMailSettings(settings, "createAuth");
   checkAPISettings(settings, "createAuth");
+  checkTokenSettings(settings, "createAuth");
+  const accessTokenSettings = resolveAccessTokenSettings(settings, "createAuth");
   const warn = logger(settings);
   if (
     settings.rateLimit.clientIP === undefined &&
@@ -93,6 +102,7 @@ export function createAuth<TDatabase extends AuthDatabase, TAccess extends Acces
   const ctx = createAuthContext(
     { ...settings, organizationsEnabled: settings.organizations !== undefined },
     { warn },
+    accessTokenSettings,
   ) as AuthContext;
   const authjs = createAuthJs(ctx, settings);
   const { maxAge, updateAge } = settings.session;
@@ -122,6 +132,9 @@ export function createAuth<TDatabase extends AuthDatabase, TAccess extends Acces
     ...organizationMembers<TAccess>(ctx, settings.organizations),
     ...organizationInvitations<TAccess>(ctx, settings.organizations),
     ...auditLog(ctx),
+    ...accessTokens(ctx),
+    ...refreshTokens(ctx, settings.refreshTokens),
+    ...apiKeys(ctx, settings.apiKeys),
   };
   return {
     ...authjs.nextAuth,

@@ -3,7 +3,8 @@
  * `createAuth` for `auth.ts` (email + password with revocable database sessions, OAuth with safe
  * account linking, scrypt, rate limits, lockout, fast server helpers, and the account flows:
  * email verification, password reset, email and password change, account deletion, sign-in by
- * email link; organizations with roles, invitations and an audit log); `createAuthConfig` for an
+ * email link; organizations with roles, invitations and an audit log; access tokens with JWKS,
+ * refresh tokens, API keys); `createAuthConfig` for an
  * edge-safe `proxy.ts`; the errors both throw.
  * @module
  */
@@ -19,7 +20,11 @@ export {
 } from "../shared/action-error.js";
 /** The errors this subpath throws (`isTetrastackError(e, "CONFLICT")` works across package copies). */
 export {
+  AccessTokenError,
+  type AccessTokenErrorCode,
   AccountLockedError,
+  APIKeyError,
+  type APIKeyErrorCode,
   ConfigError,
   ConflictError,
   DatabaseBusyError,
@@ -35,6 +40,8 @@ export {
   NotAMemberError,
   RateLimitError,
   ReauthenticationRequiredError,
+  RefreshTokenError,
+  type RefreshTokenErrorCode,
   StaleSessionError,
   TetrastackError,
   TokenError,
@@ -48,6 +55,8 @@ export { normalizeEmail } from "./accounts/email.js";
 /** The JSON API: its option and its route handlers (`auth.apiHandlers`). */
 export type { APIHandlers, RouteHandler } from "./api/handlers.js";
 export type { APIOptions } from "./api/options.js";
+/** The prefix of API keys unless `apiKeys.prefix` names another. */
+export { DEFAULT_API_KEY_PREFIX } from "./api-keys/format.js";
 /** The audit log: its events, pages and retention option. */
 export type { AuditAction, AuditEvent, AuditOptions, AuditPage } from "./audit/log.js";
 /** Whether an OAuth provider vouches for an address (the default of `accountLinking.isEmailVerified`). */
@@ -75,6 +84,8 @@ export { type AuthConfigOptions, authConfigOptionsSchema } from "./config-option
 export { CREDENTIALS_PROVIDER_ID, EMAIL_PROVIDER_ID } from "./constants.js";
 /** The factory for `auth.ts` and its result. */
 export { type Auth, createAuth } from "./create-auth.js";
+/** Access tokens: the options of `getAccessToken()`/`verifyAccessToken()`. */
+export type { GetAccessTokenOptions, VerifyAccessTokenOptions } from "./features/access-tokens.js";
 /** What the account flows resolve, and their options. */
 export type {
   AccountDeletionOptions,
@@ -82,6 +93,15 @@ export type {
   BeforeDeleteResult,
   DeleteAccountResult,
 } from "./features/account-deletion.js";
+/** API keys: options and results of `createAPIKey()`, `verifyAPIKey()`, `listAPIKeys()`. */
+export type {
+  APIKeyInfo,
+  APIKeyOptions,
+  CreateAPIKeyOptions,
+  CreatedAPIKey,
+  VerifiedAPIKey,
+  VerifyAPIKeyOptions,
+} from "./features/api-keys.js";
 export type { ListAuditEventsOptions } from "./features/audit-log.js";
 export type { ConfirmEmailChangeResult, EmailChangeOptions } from "./features/email-change.js";
 export type { EmailSignInOptions, SendSignInLinkOptions } from "./features/email-sign-in.js";
@@ -103,6 +123,8 @@ export type {
 } from "./features/organizations.js";
 export type { ChangePasswordResult } from "./features/password-change.js";
 export type { PasswordResetOptions, ResetPasswordResult } from "./features/password-reset.js";
+/** Refresh tokens: the option and the pair `issueTokenPair()`/`refreshTokenPair()` return. */
+export type { RefreshTokenOptions, TokenPair } from "./features/refresh-tokens.js";
 /** Registration types. */
 export type {
   RegisteredUser,
@@ -186,3 +208,6 @@ export { generateSessionToken, hashSessionToken } from "./session/token.js";
 /** The session shape every entry point returns. */
 export type { AuthSession } from "./session/types.js";
 export type { AuthDatabase, AuthTables, AuthUser } from "./tables.js";
+/** Access tokens: what `getAccessToken()` returns, the claims `verifyAccessToken()` returns, `/jwks`. */
+export type { AccessToken, AccessTokenClaims, JSONWebKeySet } from "./tokens/access-tokens.js";
+export type { AccessTokenAlgorithm, AccessTokenOptions } from "./tokens/options.js";

@@ -8,10 +8,12 @@ import { type AuditOptions, auditOptionsSchema } from "./audit/log.js";
 import { type AccountLinkingOptions, accountLinkingOptionsSchema } from "./authjs/account-linking.js";
 import { type AuthConfigOptions, configShape } from "./config-options.js";
 import { type AccountDeletionOptions, accountDeletionOptionsSchema } from "./features/account-deletion.js";
+import { type APIKeyOptions, apiKeyOptionsSchema } from "./features/api-keys.js";
 import { type EmailChangeOptions, emailChangeOptionsSchema } from "./features/email-change.js";
 import { type EmailSignInOptions, emailSignInOptionsSchema } from "./features/email-sign-in.js";
 import { type EmailVerificationOptions, emailVerificationOptionsSchema } from "./features/email-verification.js";
 import { type PasswordResetOptions, passwordResetOptionsSchema } from "./features/password-reset.js";
+import { type RefreshTokenOptions, refreshTokenOptionsSchema } from "./features/refresh-tokens.js";
 import { type RegistrationOptions, registrationOptionsSchema } from "./features/registration.js";
 import {
   type LockoutOptions,
@@ -24,6 +26,7 @@ import type { AccessControl, DefaultAccessControl } from "./organizations/access
 import { type OrganizationOptions, organizationOptionsSchema } from "./organizations/options.js";
 import { type PasswordOptions, passwordOptionsSchema } from "./password/options.js";
 import type { AuthDatabase, AuthTables, PostgresAuthTables } from "./tables.js";
+import { type AccessTokenOptions, accessTokenOptionsSchema } from "./tokens/options.js";
 
 // The composed options of `createAuth`: one line per building block or feature in the interface
 // and in the schema below. A feature owns its option interface and schema fragment; this file
@@ -101,6 +104,20 @@ export interface AuthOptions<
   organizations?: OrganizationOptions<TAccess, TDatabase>;
   /** The audit log's retention (the log itself is always written). */
   audit?: AuditOptions;
+  /**
+   * Access tokens: short-lived JWTs for other services (EdDSA by default, with `GET /jwks`; ES256,
+   * RS256, or HS256 with a secret of its own). Database sessions only.
+   * @default undefined (off)
+   */
+  accessTokens?: AccessTokenOptions;
+  /**
+   * Refresh tokens with rotation and reuse detection, for clients that hold access tokens
+   * (`POST /token/refresh`, sign-in with `issueTokens`). Needs `accessTokens`.
+   * @default undefined (off)
+   */
+  refreshTokens?: RefreshTokenOptions;
+  /** API keys (`createAPIKey`, `verifyAPIKey`): their prefix, default lifetime and rate limit. */
+  apiKeys?: APIKeyOptions;
 }
 
 const authOptionsShape = z
@@ -122,6 +139,9 @@ const authOptionsShape = z
         members: table<AuthTables["members"] | PostgresAuthTables["members"]>(),
         invitations: table<AuthTables["invitations"] | PostgresAuthTables["invitations"]>(),
         auditEvents: table<AuthTables["auditEvents"] | PostgresAuthTables["auditEvents"]>(),
+        jwks: table<AuthTables["jwks"] | PostgresAuthTables["jwks"]>(),
+        refreshTokens: table<AuthTables["refreshTokens"] | PostgresAuthTables["refreshTokens"]>(),
+        apiKeys: table<AuthTables["apiKeys"] | PostgresAuthTables["apiKeys"]>(),
       })
       .partial()
       .optional(),
@@ -141,6 +161,9 @@ const authOptionsShape = z
     api: apiOptionsSchema,
     organizations: organizationOptionsSchema,
     audit: auditOptionsSchema,
+    accessTokens: accessTokenOptionsSchema,
+    refreshTokens: refreshTokenOptionsSchema,
+    apiKeys: apiKeyOptionsSchema,
   })
   .superRefine(({ db, tables, organizations, session }, ctx) => {
     if (organizations && session.strategy === "jwt") {

@@ -27,6 +27,9 @@ export interface AuthTables {
   members: typeof sqlite.members;
   invitations: typeof sqlite.invitations;
   auditEvents: typeof sqlite.auditEvents;
+  jwks: typeof sqlite.jwks;
+  refreshTokens: typeof sqlite.refreshTokens;
+  apiKeys: typeof sqlite.apiKeys;
 }
 
 /** The tables `/auth` uses on PostgreSQL: {@link AuthTables} from `/database/postgres`. */
@@ -41,6 +44,9 @@ export interface PostgresAuthTables {
   members: typeof postgres.members;
   invitations: typeof postgres.invitations;
   auditEvents: typeof postgres.auditEvents;
+  jwks: typeof postgres.jwks;
+  refreshTokens: typeof postgres.refreshTokens;
+  apiKeys: typeof postgres.apiKeys;
 }
 
 /** A users row as `/auth` reads it (the same on both dialects). */
@@ -65,5 +71,8 @@ export function defaultTables(dialect: DialectName): AuthTables {
     members: t.members,
     invitations: t.invitations,
     auditEvents: t.auditEvents,
+    jwks: t.jwks,
+    refreshTokens: t.refreshTokens,
+    apiKeys: t.apiKeys,
   } as AuthTables;
 }

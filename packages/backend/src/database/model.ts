@@ -18,6 +18,9 @@ export type TokenPurpose =
   | "sign-in"
   | "organization-invitation";
 
+/** The asymmetric algorithms `/auth` signs access tokens with (a row of the `jwks` table). */
+export type SigningAlgorithm = "EdDSA" | "ES256" | "RS256";
+
 /** Lifecycle of an upload record: `pending` when signed, `uploaded` once verified, `deleted` after removal. */
 export type UploadStatus = "pending" | "uploaded" | "deleted";
 

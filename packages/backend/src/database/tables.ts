@@ -11,6 +11,7 @@ import {
   insertInstant,
   type OrganizationMetadata,
   packageRelations,
+  type SigningAlgorithm,
   type TokenPurpose,
   UPLOAD_STATUSES,
   type UploadStatus,
@@ -21,6 +22,7 @@ export type {
   AuditDetails,
   InvitationStatus,
   OrganizationMetadata,
+  SigningAlgorithm,
   TokenPurpose,
   UploadStatus,
 } from "./model.js";
@@ -341,6 +343,101 @@ export const auditEvents = sqliteTable(
     index("audit_events_user_id_created_at_idx").on(table.userId, table.createdAt, table.id),
     index("audit_events_organization_id_created_at_idx").on(table.organizationId, table.createdAt, table.id),
     index("audit_events_created_at_idx").on(table.createdAt),
+  ],
+);
+
+/**
+ * Signing keys of the access tokens `/auth` issues with an asymmetric algorithm. `publicKey` is
+ * the public JWK that `/jwks` serves; `privateKey` is the private JWK encrypted with AES-256-GCM
+ * under a key derived from `AUTH_SECRET` (HKDF), so a copy of the table signs nothing. A key signs
+ * from `notBefore` to `notAfter` and is published (and accepted) until `expiresAt`. `slot` names
+ * the rotation period a key was made for and is unique: instances that create keys at the same
+ * moment agree on one key per period instead of each adding its own.
+ */
+export const jwks = sqliteTable(
+  "jwks",
+  {
+    id: id(),
+    /** The JWK thumbprint (RFC 7638) of the public key: the `kid` of the tokens it signs. */
+    kid: text("kid").notNull(),
+    algorithm: text("algorithm").$type<SigningAlgorithm>().notNull(),
+    publicKey: text("public_key").notNull(),
+    privateKey: text("private_key").notNull(),
+    slot: text("slot").notNull(),
+    notBefore: integer("not_before", { mode: "timestamp_ms" }).notNull(),
+    notAfter: integer("not_after", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("jwks_kid_unique").on(table.kid),
+    uniqueIndex("jwks_slot_unique").on(table.slot),
+    index("jwks_expires_at_idx").on(table.expiresAt),
+  ],
+);
+
+/**
+ * Refresh tokens of `/auth`: single use, each bound to the session it refreshes. `tokenHash` is
+ * the SHA-256 of the token, never the token. A refresh consumes a token and adds its successor
+ * (`parentId`, unique: a token has at most one); `familyId` is the session all of them descend
+ * from, kept when the session row is gone (`sessionId` becomes null), so that presenting a used
+ * token again is recognised, recorded (`reuseDetectedAt`) and ends the family. `handoff` holds
+ * the successor encrypted under a key derived from the parent token itself (which is not
+ * stored), so a client that retries a refresh within the grace period gets the same successor.
+ */
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull(),
+    userId: userId(),
+    familyId: text("family_id").notNull(),
+    sessionId: text("session_id").references(() => sessions.id, { onDelete: "set null" }),
+    parentId: text("parent_id"),
+    handoff: text("handoff"),
+    /** When this token stops working if unused (each refresh starts a new one). */
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** When the family stops working however often it is refreshed (the absolute lifetime). */
+    familyExpiresAt: integer("family_expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    /** Set when this token was presented again after it was used: the family was ended then. */
+    reuseDetectedAt: integer("reuse_detected_at", { mode: "timestamp_ms" }),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("refresh_tokens_token_hash_unique").on(table.tokenHash),
+    uniqueIndex("refresh_tokens_parent_id_unique").on(table.parentId),
+    index("refresh_tokens_user_id_idx").on(table.userId),
+    index("refresh_tokens_family_id_idx").on(table.familyId),
+    index("refresh_tokens_session_id_idx").on(table.sessionId),
+    index("refresh_tokens_expires_at_idx").on(table.expiresAt),
+  ],
+);
+
+/**
+ * API keys of `/auth`, for scripts and servers that call the app. The key is shown once, at
+ * creation; `keyHash` is its SHA-256 (a 256-bit random key needs no slow hash), `prefix` and
+ * `lastFour` are what a list shows of it. `lastUsedAt` moves at most once a minute. Deleted with
+ * the user.
+ */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: id(),
+    userId: userId(),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    lastFour: text("last_four").notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("api_keys_key_hash_unique").on(table.keyHash),
+    index("api_keys_user_id_idx").on(table.userId),
   ],
 );
 

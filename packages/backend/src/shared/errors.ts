@@ -29,11 +29,17 @@ export interface ErrorClassByCode
 export type ErrorCode = keyof ErrorClassByCode;
 
 export {
+  AccessTokenError,
+  type AccessTokenErrorCode,
   AccountLockedError,
+  APIKeyError,
+  type APIKeyErrorCode,
   EmailNotVerifiedError,
   InvalidCredentialsError,
   MailNotConfiguredError,
   ReauthenticationRequiredError,
+  RefreshTokenError,
+  type RefreshTokenErrorCode,
   StaleSessionError,
   TokenError,
   type TokenErrorCode,

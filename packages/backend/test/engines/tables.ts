@@ -19,3 +19,6 @@ export const organizations = t.organizations;
 export const members = t.members;
 export const invitations = t.invitations;
 export const auditEvents = t.auditEvents;
+export const jwks = t.jwks;
+export const refreshTokens = t.refreshTokens;
+export const apiKeys = t.apiKeys;

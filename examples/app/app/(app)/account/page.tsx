@@ -1,6 +1,7 @@
 import { users } from "@tetrastack/backend/database";
 import { eq } from "drizzle-orm";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireUser } from "@/auth";
 import { db } from "@/db";
 import { ChangeEmailForm, ChangePasswordForm, DeleteAccountForm } from "./account-forms";
@@ -28,6 +29,12 @@ export default async function AccountPage({ searchParams }: PageProps<"/account"
         </p>
       </section>
       <SessionsSection userId={user.id} currentSessionId={sessionId} />
+      <section className="card" aria-labelledby="api-keys-title">
+        <h2 id="api-keys-title">API keys</h2>
+        <p>
+          Let a script or another server read your notes. <Link href="/account/api-keys">Manage API keys</Link>
+        </p>
+      </section>
       <section className="card" aria-labelledby="password-title">
         <h2 id="password-title">Change password</h2>
         <ChangePasswordForm />

@@ -47,10 +47,17 @@ export interface SessionMethods {
   /** Ends every session of the user; returns how many. */
   revokeAllSessions(userId: string): Promise<number>;
   /**
-   * Deletes expired sessions, dead rate-limit rows, expired link tokens and audit events past
-   * `audit.retention`; run it from a cron job.
+   * Deletes expired sessions, dead rate-limit rows, expired link tokens, expired refresh tokens,
+   * retired signing keys and audit events past `audit.retention`; run it from a cron job.
    */
-  prune(): Promise<{ sessions: number; rateLimits: number; verificationTokens: number; auditEvents: number }>;
+  prune(): Promise<{
+    sessions: number;
+    rateLimits: number;
+    verificationTokens: number;
+    refreshTokens: number;
+    signingKeys: number;
+    auditEvents: number;
+  }>;
   /**
    * The client address of the current request as the rate limits see it (`rateLimit.clientIP`):
    * an IP, `"unknown"` when the request's address cannot be trusted, or null outside a request.
@@ -169,6 +176,8 @@ export function sessionHelpers(ctx: AuthContext): SessionMethods {
         sessions: await sessions.pruneExpired(),
         rateLimits: await ctx.limiter.prune(),
         verificationTokens: await ctx.tokens.prune(),
+        refreshTokens: await ctx.refreshTokens.prune(new Date(ctx.now())),
+        signingKeys: ctx.accessTokens ? await ctx.accessTokens.prune(ctx.now()) : 0,
         auditEvents: await ctx.audit.prune(),
       };
     },

@@ -23,7 +23,8 @@ export type RateLimitBucket =
   | "confirm"
   | "change-password"
   | "reauthenticate"
-  | "invitation";
+  | "invitation"
+  | "api-key";
 
 /**
  * @internal Whose failures a password attempt counts toward: every client that is not a known

@@ -36,6 +36,9 @@ type Twins = {
   members: [typeof pg.members, typeof sqlite.members];
   invitations: [typeof pg.invitations, typeof sqlite.invitations];
   auditEvents: [typeof pg.auditEvents, typeof sqlite.auditEvents];
+  jwks: [typeof pg.jwks, typeof sqlite.jwks];
+  refreshTokens: [typeof pg.refreshTokens, typeof sqlite.refreshTokens];
+  apiKeys: [typeof pg.apiKeys, typeof sqlite.apiKeys];
 };
 
 const pairs = {
@@ -50,6 +53,9 @@ const pairs = {
   members: [pg.members, sqlite.members],
   invitations: [pg.invitations, sqlite.invitations],
   auditEvents: [pg.auditEvents, sqlite.auditEvents],
+  jwks: [pg.jwks, sqlite.jwks],
+  refreshTokens: [pg.refreshTokens, sqlite.refreshTokens],
+  apiKeys: [pg.apiKeys, sqlite.apiKeys],
 } as const;
 
 describe("the PostgreSQL schema", () => {
@@ -75,6 +81,10 @@ describe("the PostgreSQL schema", () => {
     expectTypeOf<InferSelectModel<typeof pg.auditEvents>["details"]>().toEqualTypeOf<
       InferSelectModel<typeof sqlite.auditEvents>["details"]
     >();
+    expectTypeOf<InferSelectModel<typeof pg.apiKeys>["scopes"]>().toEqualTypeOf<string[]>();
+    expectTypeOf<InferSelectModel<typeof sqlite.apiKeys>["scopes"]>().toEqualTypeOf<string[]>();
+    expectTypeOf<InferSelectModel<typeof pg.refreshTokens>["usedAt"]>().toEqualTypeOf<Date | null>();
+    expectTypeOf<InferSelectModel<typeof pg.jwks>["algorithm"]>().toEqualTypeOf<sqlite.SigningAlgorithm>();
     // The check can fail: two different tables do not pass it.
     // @ts-expect-error users and sessions have different columns
     expectTypeOf<Shape<typeof pg.users>>().toEqualTypeOf<Shape<typeof sqlite.sessions>>();

@@ -10,6 +10,7 @@ import {
   insertInstant,
   type OrganizationMetadata,
   packageRelations,
+  type SigningAlgorithm,
   type TokenPurpose,
   UPLOAD_STATUSES,
   type UploadStatus,
@@ -25,6 +26,7 @@ export type {
   AuditDetails,
   InvitationStatus,
   OrganizationMetadata,
+  SigningAlgorithm,
   TokenPurpose,
   UploadStatus,
 } from "../model.js";
@@ -320,6 +322,91 @@ export const auditEvents = pgTable(
     index("audit_events_user_id_created_at_idx").on(table.userId, table.createdAt, table.id),
     index("audit_events_organization_id_created_at_idx").on(table.organizationId, table.createdAt, table.id),
     index("audit_events_created_at_idx").on(table.createdAt),
+  ],
+);
+
+/**
+ * Signing keys of the access tokens `/auth` issues with an asymmetric algorithm: the public JWK,
+ * the private JWK encrypted under a key derived from `AUTH_SECRET`, and a unique `slot` per
+ * rotation period (see the SQLite schema).
+ */
+export const jwks = pgTable(
+  "jwks",
+  {
+    id: id(),
+    /** The JWK thumbprint (RFC 7638) of the public key: the `kid` of the tokens it signs. */
+    kid: text("kid").notNull(),
+    algorithm: text("algorithm").$type<SigningAlgorithm>().notNull(),
+    publicKey: text("public_key").notNull(),
+    privateKey: text("private_key").notNull(),
+    slot: text("slot").notNull(),
+    notBefore: instant("not_before").notNull(),
+    notAfter: instant("not_after").notNull(),
+    expiresAt: instant("expires_at").notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("jwks_kid_unique").on(table.kid),
+    uniqueIndex("jwks_slot_unique").on(table.slot),
+    index("jwks_expires_at_idx").on(table.expiresAt),
+  ],
+);
+
+/**
+ * Refresh tokens of `/auth`: single use, bound to their session, only hashes stored (see the
+ * SQLite schema for every column's role).
+ */
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull(),
+    userId: userId(),
+    familyId: uuid("family_id").notNull(),
+    sessionId: uuid("session_id").references(() => sessions.id, { onDelete: "set null" }),
+    parentId: uuid("parent_id"),
+    handoff: text("handoff"),
+    /** When this token stops working if unused (each refresh starts a new one). */
+    expiresAt: instant("expires_at").notNull(),
+    /** When the family stops working however often it is refreshed (the absolute lifetime). */
+    familyExpiresAt: instant("family_expires_at").notNull(),
+    usedAt: instant("used_at"),
+    revokedAt: instant("revoked_at"),
+    /** Set when this token was presented again after it was used: the family was ended then. */
+    reuseDetectedAt: instant("reuse_detected_at"),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("refresh_tokens_token_hash_unique").on(table.tokenHash),
+    uniqueIndex("refresh_tokens_parent_id_unique").on(table.parentId),
+    index("refresh_tokens_user_id_idx").on(table.userId),
+    index("refresh_tokens_family_id_idx").on(table.familyId),
+    index("refresh_tokens_session_id_idx").on(table.sessionId),
+    index("refresh_tokens_expires_at_idx").on(table.expiresAt),
+  ],
+);
+
+/**
+ * API keys of `/auth`: only the SHA-256 of a key is stored, with its prefix and last four
+ * characters for display (see the SQLite schema).
+ */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: id(),
+    userId: userId(),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    lastFour: text("last_four").notNull(),
+    scopes: jsonb("scopes").$type<string[]>().notNull(),
+    expiresAt: instant("expires_at"),
+    lastUsedAt: instant("last_used_at"),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("api_keys_key_hash_unique").on(table.keyHash),
+    index("api_keys_user_id_idx").on(table.userId),
   ],
 );
 
