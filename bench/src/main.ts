@@ -8,6 +8,7 @@ import { interpret } from "./notes.js";
 import { formatValue, markdownTable, Report, type Section } from "./report.js";
 import { growth } from "./sections/growth.js";
 import { importCost } from "./sections/imports.js";
+import { organizationsSection } from "./sections/organizations.js";
 import { rateLimiting } from "./sections/rate-limit.js";
 import { sessionResolution } from "./sections/sessions.js";
 import { signInAndSignUp } from "./sections/signin.js";
@@ -21,6 +22,8 @@ const SECTIONS: [id: string, run: (context: BenchContext) => Promise<Section>][]
   ["uploads", uploadsSection],
   ["imports", importCost],
   ["growth", growth],
+  // Last, so that the section numbers the notes cite (§1–§3) stay those of the sections before it.
+  ["organizations", organizationsSection],
 ];
 const CONTENDERS = [
   "next-auth",
