@@ -9,6 +9,7 @@ import { stopPostgres } from "./postgres.js";
 import { formatValue, markdownCells, markdownTable, Report, type Section } from "./report.js";
 import { growth } from "./sections/growth.js";
 import { importCost } from "./sections/imports.js";
+import { organizationsSection } from "./sections/organizations.js";
 import { postgresSection } from "./sections/postgres.js";
 import { rateLimiting } from "./sections/rate-limit.js";
 import { sessionResolution } from "./sections/sessions.js";
@@ -26,6 +27,8 @@ const SECTIONS: [id: string, run: (context: BenchContext) => Promise<Section>][]
   ["growth", growth],
   ["postgres", postgresSection],
   ["statements", statementsPerFlowSection],
+  // Last, so that the section numbers the notes cite (§1–§3) stay those of the sections before it.
+  ["organizations", organizationsSection],
 ];
 const CONTENDERS = [
   "next-auth",

@@ -40,6 +40,13 @@ function sessions(section: Section): string[] {
   ];
 }
 
+function organizations(section: Section): string[] {
+  return [
+    `**requireMember() costs what getSession() costs:** ${verdict(section, "requireMember() ÷ getSession(), organizations on")}. The session lookup reads the membership of the session's active organization in the same statement (a LEFT JOIN on the unique (organization_id, user_id) index of \`members\`), and the permission is checked in memory against the access control, so requireMember() runs ${value(section, "requireMember() of the active organization")} req/s. Another organization than the active one adds one prepared point query on that index: ${value(section, "requireMember(organizationId) of another organization")} req/s (${value(section, "requireMember(organizationId) of another organization ÷")} of getSession()). test/organizations-query-plans.test.ts holds the plans: one SEARCH per table, no SCAN.`,
+    `**What the membership join costs getSession() when organizations are on:** ${verdict(section, "getSession() with organizations on ÷ off")}. With organizations on, the session lookup also reads the active organization's membership (the LEFT JOIN above) in the same statement; with organizations off it is the lookup of §1, unchanged. hasPermission() (the check of \`createUploads\`' organizationAccess) runs at ${value(section, "hasPermission() ÷ the membership point SELECT")} the raw point SELECT through @libsql/client.`,
+  ];
+}
+
 function signIn(section: Section): string[] {
   return [
     `**Sign-in excluding the hash no slower than plain Auth.js:** ${verdict(section, "tetrastack sign-in ÷ Auth.js JWT credentials sign-in, both excluding")}. Without the hash, a package sign-in takes ${value(section, "tetrastack sign-in excluding the hash")} ms against ${value(section, "Auth.js JWT credentials sign-in excluding the hash")} ms. The difference is SQLite writes that plain Auth.js does not make, in two batches (two commits; §"Statements per flow"): the rate-limit counters (per address, per account), the lockout reservation and the account lookup in the first, the session row and the lockout reset in the second (plain Auth.js's credentials provider cannot create a session row: it signs a JWT instead). §3 prices the limiter's part. SQLite's default \`synchronous = FULL\` fsyncs the WAL at every commit: on a connection with \`synchronous = NORMAL\` the same sign-in takes ${value(section, "tetrastack sign-in excluding the hash, synchronous = NORMAL")} ms, which matters only while the disk is busy (a statement trace taken while other jobs used the disk showed 7–30 ms write commits; on an idle disk they take 0.4–1 ms). The session row is the feature (it makes credentials sessions revocable); the limiter's writes are what can shrink: see §3.`,
@@ -87,6 +94,7 @@ function postgres(section: Section): string[] {
 /** Interpretation paragraphs for a section, from its title. */
 export function interpret(section: Section): string[] {
   if (section.title.startsWith("Session resolution")) return sessions(section);
+  if (section.title.startsWith("Organizations")) return organizations(section);
   if (section.title.startsWith("Sign-in")) return signIn(section);
   if (section.title.startsWith("Rate limiting")) return limits(section);
   if (section.title.startsWith("Uploads")) return uploads(section);

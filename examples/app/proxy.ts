@@ -14,4 +14,6 @@ export const proxy = auth((req) => {
   return Response.redirect(signInURL);
 });
 
-export const config = { matcher: ["/dashboard/:path*", "/uploads/:path*", "/account/:path*"] };
+export const config = {
+  matcher: ["/dashboard/:path*", "/uploads/:path*", "/account/:path*", "/organizations/:path*", "/org/:path*"],
+};

@@ -15,6 +15,12 @@ const FILE_ENGINE_ONLY: Record<string, string> = {
     "another process holding a local file's write lock: the busy handling (src/database/busy.ts) is for file: URLs only",
   "test/auth-query-plans.test.ts":
     "SQLite's query plans: a property of the engine behind the server (the same libsql here), not of the protocol",
+  "test/organizations-query-plans.test.ts":
+    "SQLite's query plans of the membership check and the audit log: a property of the engine, not of the protocol",
+  "test/tokens-query-plans.test.ts":
+    "SQLite's query plans of the token lookups: a property of the engine, not of the protocol",
+  "test/tokens-pyjwt.test.ts":
+    "PyJWT verifies the tokens' bytes, which no engine changes (the token tests run on every engine)",
   "test/postgres.test.ts": "the PostgreSQL dialect of /database on its own PGlite instances",
   "test/postgres-server.test.ts": "the PostgreSQL dialect of /database on its own PostgreSQL server",
   "test/consumer-postgres.test.ts": "a consumer's PostgreSQL schema on its own PGlite and server",

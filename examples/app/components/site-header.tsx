@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { signOutAction } from "@/app/sign-out-actions";
-import { getSession } from "@/auth";
+import { getSession, listOrganizations } from "@/auth";
 import { SubmitButton } from "@/components/form-parts";
+import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { devMailboxEnabled } from "@/lib/mail";
 
 /**
@@ -12,13 +13,25 @@ import { devMailboxEnabled } from "@/lib/mail";
  * again with each page, in the same response.
  *
  * Wide screens show the links in one row; below 48rem they go into a disclosure menu, so the
- * header stays one row on a phone.
+ * header stays one row on a phone. A member of an organization gets a switcher (the session's
+ * active organization); anyone else a link to create or join one.
  */
 export async function SiteHeader() {
   const session = await getSession();
   const mailbox = devMailboxEnabled() ? <Link href="/dev/mailbox">Dev mailbox</Link> : null;
+  const organizations = session ? await listOrganizations() : [];
+  const switcher =
+    organizations.length > 0 ? (
+      <OrganizationSwitcher
+        organizations={organizations.map(({ id, name }) => ({ id, name }))}
+        activeId={session?.activeOrganizationId ?? null}
+      />
+    ) : (
+      <Link href="/organizations">Organizations</Link>
+    );
   const appLinks = session ? (
     <>
+      {switcher}
       <Link href="/dashboard">Dashboard</Link>
       <Link href="/uploads">Uploads</Link>
       <Link href="/account">Account</Link>

@@ -40,6 +40,11 @@ export const db: ReturnType<typeof openLibsql> =
 /** The app's `notes` table of the engine in use (the PostgreSQL twin has the same property names). */
 export const notes = (engine === "postgres" ? appPostgresSchema.notes : appSchema.notes) as typeof appSchema.notes;
 
+/** The app's `projects` table (owned by an organization) of the engine in use. */
+export const projects = (
+  engine === "postgres" ? appPostgresSchema.projects : appSchema.projects
+) as typeof appSchema.projects;
+
 /** The package's `users` table of the engine in use. */
 export const users = (engine === "postgres" ? postgres.users : libsql.users) as typeof libsql.users;
 

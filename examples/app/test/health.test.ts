@@ -27,7 +27,7 @@ describe(`examples/app GET /api/health on ${journeyEngine}`, () => {
       status: "ok",
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       migration: expect.stringMatching(/^\d{4}_/),
-      appMigration: "0000_notes",
+      appMigration: "0001_projects",
     });
     expect(JSON.stringify(body)).not.toMatch(/postgres:|file:|127\.0\.0\.1/);
     expect(app.databaseURL.startsWith(journeyEngine === "postgres" ? "postgres://" : "file:")).toBe(true);

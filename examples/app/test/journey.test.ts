@@ -30,12 +30,16 @@ let email = firstEmail;
 const password = "correct horse battery staple";
 const newPassword = "a brand new passphrase";
 const thirdPassword = "third time lucky, or so";
+/** The second user: invited to Ada's organization, signs up with the invited address. */
+const memberEmail = `charles-${Date.now()}@example.com`;
+const memberPassword = "engines of difference and analysis";
 
 let app: RunningApp;
 let browser: Browser;
 let laptop: BrowserContext; // the user's main browser
 let phone: BrowserContext; // a second browser, for the session to revoke
 let page: Page;
+let memberPage: Page; // the second user's own browser (a context of its own)
 
 /**
  * Saves `<name>-1280.png` and `<name>-390.png`, checking at each width that nothing is wider than
@@ -262,6 +266,40 @@ describe("examples/app in a real browser", () => {
     await shot(page, "dashboard");
   });
 
+  it("creates an API key, sees it once, reads the notes with it from a script, and revokes it", async () => {
+    await page.goto(`${app.url}/account`);
+    await page.getByRole("link", { name: "Manage API keys" }).click();
+    await page.waitForURL(`${app.url}/account/api-keys`);
+    await page.getByLabel("Name", { exact: true }).fill("Journey script");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const shown = page.getByLabel("New API key");
+    await shown.waitFor();
+    const key = (await shown.textContent())?.trim() ?? "";
+    expect(key).toMatch(/^tsk_[0-9A-Za-z]{43}$/);
+    await shot(page, "api-key-created");
+
+    // A script outside the browser: the key is its only credential.
+    const notes = (headers: Record<string, string>) => fetch(`${app.url}/api/v1/notes`, { headers });
+    const answer = await notes({ "x-api-key": key });
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { notes: { body: string }[] };
+    expect(body.notes.map((note) => note.body)).toContain("Buy more coffee");
+    expect(await (await notes({})).json()).toMatchObject({ code: "API_KEY_INVALID" });
+
+    // Shown once: after a reload the page has only its prefix and last four characters.
+    await page.reload();
+    const list = page.getByRole("list", { name: "API keys" });
+    await expect.poll(() => list.getByText(`tsk_…${key.slice(-4)}`).count()).toBe(1);
+    expect(await page.content()).not.toContain(key);
+    await shot(page, "api-keys");
+
+    await page.getByRole("button", { name: "Revoke Journey script" }).click();
+    await expect.poll(() => page.getByText("No keys yet.").count()).toBe(1);
+    const revoked = await notes({ "x-api-key": key });
+    expect(revoked.status).toBe(401);
+    await page.goto(`${app.url}/dashboard`);
+  });
+
   it("fits the header into one row on a phone, the links in a menu that closes on navigation", async () => {
     await page.setViewportSize({ width: 390, height: 800 });
     try {
@@ -439,6 +477,120 @@ describe("examples/app in a real browser", () => {
     await shot(page, "not-found");
     await page.getByRole("link", { name: "Go to the home page" }).click();
     await page.waitForURL(`${app.url}/`);
+  });
+
+  it("creates an organization and a project in it, and invites a second user as admin", async () => {
+    await page.goto(`${app.url}/organizations`);
+    await expect.poll(() => page.getByText("You are not a member of any organization yet.").count()).toBe(1);
+    await shot(page, "organizations");
+    await page.getByLabel("Organization name").fill("Analytical Engines");
+    await page.getByRole("button", { name: "Create organization" }).click();
+    await page.waitForURL(`${app.url}/org`);
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Analytical Engines");
+    // The header's switcher shows it as the session's active organization.
+    const switcher = page.locator(".site-header:visible").getByRole("combobox", { name: "Organization" });
+    await expect.poll(() => switcher.locator("option:checked").textContent()).toBe("Analytical Engines");
+
+    await page.getByLabel("Project name").fill("Difference engine");
+    await page.getByRole("button", { name: "Add project" }).click();
+    const projects = page.getByRole("list", { name: "Projects" });
+    await expect.poll(() => projects.getByText("Difference engine").count()).toBe(1);
+
+    await page.getByLabel("Email to invite").fill(memberEmail);
+    await page.getByLabel("Role", { exact: true }).selectOption("admin");
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await expect.poll(() => page.getByText(`Invitation sent to ${memberEmail}.`).count()).toBe(1);
+    await page.reload();
+    await expect
+      .poll(() => page.getByRole("list", { name: "Pending invitations" }).getByText(memberEmail).count())
+      .toBe(1);
+    await shot(page, "organization");
+  });
+
+  it("lets the invited address sign up, verify it, accept, and see the organization's project", async () => {
+    memberPage = await (await browser.newContext()).newPage();
+    await followMailLink(memberPage, memberEmail, /Join Analytical Engines/);
+    await memberPage.waitForURL(/\/accept-invitation\?token=/);
+    const invitationURL = memberPage.url();
+    await expect
+      .poll(() => memberPage.getByRole("heading", { level: 1 }).textContent())
+      .toBe("Join Analytical Engines");
+    await shot(memberPage, "accept-invitation-signed-out");
+
+    await memberPage.getByRole("link", { name: "Create an account" }).click();
+    await memberPage.waitForURL(`${app.url}/sign-up`);
+    await memberPage.getByLabel("Name").fill("Charles");
+    await memberPage.getByLabel("Email").fill(memberEmail);
+    await memberPage.getByLabel("Password").fill(memberPassword);
+    await memberPage.getByRole("button", { name: "Create account" }).click();
+    await memberPage.waitForURL(`${app.url}/dashboard`);
+    // The package accepts only a verified address: verify it first, from the mailbox.
+    await followMailLink(memberPage, memberEmail, /Verify your email/);
+    await memberPage.getByRole("button", { name: "Verify my email" }).click();
+    await memberPage.waitForURL(`${app.url}/dashboard?notice=verified`);
+
+    await memberPage.goto(invitationURL);
+    await shot(memberPage, "accept-invitation");
+    await memberPage.getByRole("button", { name: "Accept invitation" }).click();
+    await memberPage.waitForURL(`${app.url}/org`);
+    await expect
+      .poll(() => memberPage.getByRole("list", { name: "Projects" }).getByText("Difference engine").count())
+      .toBe(1);
+    // As an admin, the page offers to delete it.
+    expect(await memberPage.getByRole("button", { name: "Delete project Difference engine" }).count()).toBe(1);
+    await shot(memberPage, "organization-admin");
+  });
+
+  it("demotes the second user, whose very next action is refused with a message", async () => {
+    await page.reload();
+    await page.getByLabel("Role of Charles", { exact: true }).selectOption("member");
+    await page.getByRole("button", { name: "Change role of Charles" }).click();
+    await expect.poll(() => page.getByText("Charles is now member.").count()).toBe(1);
+
+    // Charles's page still shows the button it rendered as an admin; the action asks again.
+    await memberPage.getByRole("button", { name: "Delete project Difference engine" }).click();
+    await expect
+      .poll(() => memberPage.getByRole("alert").filter({ hasText: "does not allow" }).textContent())
+      .toBe("Your role in this organization does not allow this.");
+    expect(await memberPage.getByRole("list", { name: "Projects" }).getByText("Difference engine").count()).toBe(1);
+    await shot(memberPage, "organization-forbidden");
+    await memberPage.reload();
+    await expect.poll(() => memberPage.getByText("member", { exact: true }).first().count()).toBe(1);
+    expect(await memberPage.getByRole("button", { name: "Delete project Difference engine" }).count()).toBe(0);
+    // Still a member: the project is there, and a member may add one.
+    expect(await memberPage.getByRole("button", { name: "Add project" }).count()).toBe(1);
+  });
+
+  it("removes the second user, who loses the organization on the next request", async () => {
+    await page.reload();
+    await page.getByRole("button", { name: "Remove Charles" }).click();
+    await expect.poll(() => page.getByRole("list", { name: "Members" }).getByText("Charles").count()).toBe(0);
+
+    await memberPage.reload();
+    await memberPage.waitForURL(`${app.url}/organizations`);
+    await expect.poll(() => memberPage.getByText("You are not a member of any organization yet.").count()).toBe(1);
+    expect(await memberPage.getByText("Difference engine").count()).toBe(0);
+    await shot(memberPage, "organizations-removed");
+    await memberPage.goto(`${app.url}/org`);
+    await memberPage.waitForURL(`${app.url}/organizations`);
+    await memberPage.context().close();
+  });
+
+  it("shows the organization's audit log to its owner", async () => {
+    await page.goto(`${app.url}/org`);
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.waitForURL(`${app.url}/org/audit`);
+    const events = page.getByRole("list", { name: "Audit events" });
+    for (const action of [
+      "organization.created",
+      "invitation.created",
+      "invitation.accepted",
+      "member.role_changed",
+      "member.removed",
+    ]) {
+      await expect.poll(() => events.getByText(action, { exact: true }).count()).toBe(1);
+    }
+    await shot(page, "audit-log");
   });
 
   it("deletes the account with its notes and stored files", async () => {

@@ -6,7 +6,11 @@ export function errorResponse(status: number, code: string, message: string): Re
 }
 
 export const unauthorized = (): Response =>
-  errorResponse(401, "UNAUTHORIZED", "Send `Authorization: Bearer <token>` from POST /api/auth/sign-in/email.");
+  errorResponse(
+    401,
+    "UNAUTHORIZED",
+    'Send `Authorization: Bearer <accessToken>` from POST /api/auth/sign-in/email with "issueTokens": true.',
+  );
 
 /**
  * Runs a handler and turns the package's errors into JSON answers with their HTTP status and

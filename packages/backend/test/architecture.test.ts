@@ -91,6 +91,7 @@ const owners: [pattern: RegExp, mayImport: (file: string) => boolean, why: strin
   [/^(next-auth|@auth\/)/, (file) => file.startsWith("src/auth/authjs/"), "only auth/authjs/ imports Auth.js"],
   [/^next(\/|$)/, (file) => file === "src/auth/next/request.ts", "only auth/next/request.ts reads next/headers"],
   [/^@aws-sdk\//, (file) => file === "src/uploads/r2-client.ts", "only uploads/r2-client.ts imports the AWS SDK"],
+  [/^jose$/, (file) => file.startsWith("src/auth/tokens/"), "only auth/tokens/ imports jose (JWS, JWKS)"],
   [
     /^(@libsql\/|drizzle-orm\/libsql)/,
     (file) => SQLITE_DRIVER_MODULES.includes(file),
@@ -122,6 +123,8 @@ describe("import rules (ARCHITECTURE.md)", () => {
     expect(files).toEqual(
       expect.arrayContaining([
         "src/auth/features/password-reset.ts",
+        "src/auth/features/access-tokens.ts",
+        "src/auth/tokens/access-tokens.ts",
         "src/uploads/r2-client.ts",
         "src/uploads/dev/dev-s3.ts",
       ]),
@@ -164,6 +167,7 @@ describe("import rules (ARCHITECTURE.md)", () => {
     const imports = graph.get(POSTGRES_CLIENT) ?? [];
     expect(imports).toEqual(expect.arrayContaining(["pg", "drizzle-orm/node-postgres", "drizzle-orm/pglite"]));
     expect(graph.get("src/database/client.ts")).toEqual(expect.arrayContaining(["@libsql/client"]));
+    expect(graph.get("src/auth/tokens/access-tokens.ts")).toEqual(expect.arrayContaining(["jose"]));
   });
 
   it("keeps the JSON API a layer on top: only the composition imports auth/api/, which imports no feature or framework", () => {

@@ -19,6 +19,8 @@ const t = await createTestAuth({
   sendEmail: () => undefined,
   emailSignIn: { enabled: true },
   rateLimit: { enabled: false },
+  accessTokens: {},
+  refreshTokens: {},
 });
 afterAll(() => t.cleanup());
 
@@ -126,6 +128,31 @@ const cases: ArgumentCase[] = [
   { name: "requireUser(options)", call: method("requireUser", (v) => [v]) },
   { name: "requireFreshSession(maxAge)", call: method("requireFreshSession", (v) => [v]) },
   { name: "prune()", call: method("prune", (v) => [v]), neverThrows: true },
+  { name: "getAccessToken(options)", call: method("getAccessToken", (v) => [v]) },
+  { name: "verifyAccessToken(token)", call: method("verifyAccessToken", (v) => [v]) },
+  { name: "verifyAccessToken(token, options)", call: method("verifyAccessToken", (v) => ["a.b.c", v]) },
+  { name: "getJWKS()", call: method("getJWKS", (v) => [v]), neverThrows: true },
+  { name: "issueTokenPair(sessionId)", call: method("issueTokenPair", (v) => [v]) },
+  { name: "refreshTokenPair(token)", call: method("refreshTokenPair", (v) => [v]) },
+  { name: "revokeTokenFamily(token)", call: method("revokeTokenFamily", (v) => [v]), neverThrows: true },
+  { name: "createAPIKey(userId, options)", call: method("createAPIKey", (v) => [v, { name: "k" }]) },
+  {
+    name: "createAPIKey(userId, options)",
+    call: method("createAPIKey", (v) => ["00000000-0000-7000-8000-000000000000", v]),
+  },
+  { name: "verifyAPIKey(requestOrKey)", call: method("verifyAPIKey", (v) => [v]) },
+  { name: "verifyAPIKey(key, options)", call: method("verifyAPIKey", (v) => [`tsk_${"A".repeat(43)}`, v]) },
+  { name: "listAPIKeys(userId)", call: method("listAPIKeys", (v) => [v]), accepts: (v) => v === "MARKER-c0ffee" },
+  {
+    name: "revokeAPIKey(userId, keyId)",
+    call: method("revokeAPIKey", (v) => [v, "some-id"]),
+    accepts: (v) => v === "MARKER-c0ffee",
+  },
+  {
+    name: "revokeAPIKey(userId, keyId)",
+    call: method("revokeAPIKey", (v) => ["some-id", v]),
+    accepts: (v) => v === "MARKER-c0ffee",
+  },
 ];
 
 describe("public functions of /auth with wrong-typed arguments", () => {

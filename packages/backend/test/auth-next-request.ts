@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { register } from "node:module";
 
 // `next/headers` needs Next's request scope (an AsyncLocalStorage Next fills for each request),
@@ -7,7 +8,7 @@ import { register } from "node:module";
 // next-auth's own `signIn`/`signOut` and this package's helpers resolve `next/headers` to it.
 const stub = `
 const scope = () => {
-  const current = globalThis.__tetrastackRequestScope;
+  const current = globalThis.__tetrastackRequestStorage?.getStore();
   if (!current) throw new Error("headers()/cookies() called outside a request scope");
   return current;
 };
@@ -57,15 +58,14 @@ export interface RequestScope {
   readOnly?: boolean;
 }
 
+// One scope per simulated request, as Next keeps one per request: concurrent requests of a test
+// (two Server Actions racing) each see their own headers and cookies.
+const storage = new AsyncLocalStorage<RequestScope>();
+(globalThis as { __tetrastackRequestStorage?: AsyncLocalStorage<RequestScope> }).__tetrastackRequestStorage = storage;
+
 /** Runs `fn` as Next runs a Server Action or Server Component render for this scope. */
 export async function inRequest<T>(scope: RequestScope, fn: () => Promise<T>): Promise<T> {
-  const global = globalThis as { __tetrastackRequestScope?: RequestScope };
-  global.__tetrastackRequestScope = scope;
-  try {
-    return await fn();
-  } finally {
-    global.__tetrastackRequestScope = undefined;
-  }
+  return storage.run(scope, fn);
 }
 
 /** A new scope as Next builds it for a same-origin request over http from `ip`. */

@@ -5,7 +5,21 @@ import { type Auth, ConflictError, isTetrastackError, ValidationError } from "..
 import { createSessionStore } from "../src/auth/session/store.js";
 import type { Database } from "../src/database/index.js";
 import { Browser, createTestAuth, errorCodeOf, PASSWORD } from "./auth-helpers.js";
-import { accounts, authenticators, rateLimits, sessions, users, verificationTokens } from "./engines/tables.js";
+import {
+  accounts,
+  apiKeys,
+  auditEvents,
+  authenticators,
+  invitations,
+  jwks,
+  members,
+  organizations,
+  rateLimits,
+  refreshTokens,
+  sessions,
+  users,
+  verificationTokens,
+} from "./engines/tables.js";
 import { createTestDatabase, onPostgres, openSecondClient, runSQL } from "./helpers.js";
 
 const unlimited = {
@@ -172,7 +186,21 @@ describe("the adapter", () => {
   it("normalises emails for OAuth and email sign-in users as registration does", async () => {
     const t = await createTestDatabase();
     try {
-      const tables = { users, accounts, sessions, verificationTokens, authenticators, rateLimits };
+      const tables = {
+        users,
+        accounts,
+        sessions,
+        verificationTokens,
+        authenticators,
+        rateLimits,
+        organizations,
+        members,
+        invitations,
+        auditEvents,
+        jwks,
+        refreshTokens,
+        apiKeys,
+      };
       const adapter = createAuthAdapter(t.db, tables, createSessionStore(t.db, tables));
       const created = await adapter.createUser?.({
         id: crypto.randomUUID(),

@@ -38,7 +38,7 @@ async function bundledPackages(subpath: Subpath): Promise<{ packages: Set<string
 }
 
 const forbidden: Record<Subpath, string[]> = {
-  utils: ["next-auth", "@auth/core", "drizzle-orm", "@libsql/client", "@aws-sdk/client-s3", "zod"],
+  utils: ["next-auth", "@auth/core", "drizzle-orm", "@libsql/client", "@aws-sdk/client-s3", "zod", "jose"],
   database: [
     "next-auth",
     "@auth/core",
@@ -48,6 +48,7 @@ const forbidden: Record<Subpath, string[]> = {
     "postgres",
     "@electric-sql/pglite",
     "@neondatabase/serverless",
+    "jose",
   ],
   "database/postgres": [
     "next-auth",
@@ -57,7 +58,7 @@ const forbidden: Record<Subpath, string[]> = {
     "@libsql/client",
   ],
   auth: ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"],
-  uploads: ["next-auth", "@auth/core", "@libsql/client"],
+  uploads: ["next-auth", "@auth/core", "@libsql/client", "jose"],
   // The development server loads only s3rver (at run time, from the app): no SDK, driver or Auth.js.
   "uploads/dev": ["next-auth", "@auth/core", "@libsql/client", "drizzle-orm", "@aws-sdk/client-s3"],
 };

@@ -1,7 +1,8 @@
-import { type Dialect, dialectOf, type QueryDatabase } from "../database/dialect.js";
+import { type AnyDatabase, type Dialect, dialectOf, type QueryDatabase, type Statement } from "../database/dialect.js";
 import { databaseStore, memoryStore } from "../shared/rate-limit.js";
 import { type AccountClaim, createAccountClaim } from "./accounts/claim.js";
 import { createUserLookup, type UserLookup } from "./accounts/users.js";
+import { type AuditLog, type AuditSettings, createAuditLog } from "./audit/log.js";
 import type { AuthCallbacks, NextAuthConfig } from "./authjs/types.js";
 import { clientIPResolver, detectPlatform } from "./limits/client-ip.js";
 import { createKnownDevices, type KnownDevices } from "./limits/known-devices.js";
@@ -10,18 +11,26 @@ import type { LockoutSettings, RateLimitSettings } from "./limits/options.js";
 import { createTokenStore, type TokenStore } from "./links/token-store.js";
 import { createLinkMailer, createMailer, type LinkMailer, type Mailer } from "./mail/mailer.js";
 import type { SendEmail } from "./mail/templates.js";
+import { createOrganizationStore, type OrganizationStore } from "./organizations/store.js";
 import { type CredentialsRows, createCredentialsRows } from "./password/credentials-row.js";
 import type { PasswordSettings } from "./password/options.js";
 import { createProvePassword, type ProvePassword } from "./password/verify.js";
 import type { SessionSettings } from "./session/options.js";
 import { createSessionStore, type SessionStore } from "./session/store.js";
 import type { AuthSession, CurrentSession } from "./session/types.js";
-import { type AuthDatabase, type AuthTables, defaultTables, type PostgresAuthTables } from "./tables.js";
+import { type AuthDatabase, type AuthTables, type AuthUser, defaultTables, type PostgresAuthTables } from "./tables.js";
+import { type AccessTokenIssuer, createAccessTokenIssuer } from "./tokens/access-tokens.js";
+import { createKeyStore } from "./tokens/key-store.js";
+import type { AccessTokenSettings } from "./tokens/options.js";
+import { createRefreshTokenStore, type RefreshTokenStore } from "./tokens/refresh-store.js";
+import { createSigningKeyVault, type SigningKeyVault } from "./tokens/sealing.js";
 
 /** @internal Who is calling a flow: the client address, and the session if signed in. */
 export interface FlowContext {
   /** The address the limits count (null outside a request: a script is not counted per IP). */
   ip: string | null;
+  /** The `User-Agent` header, cut to 512 characters (null outside a request), for the audit log. */
+  userAgent: string | null;
   session: { userId: string; sessionId: string | null } | null;
 }
 
@@ -81,6 +90,36 @@ export interface NewUser {
 export interface AuthHooks {
   /** After `registerUser` created a user (the verification mail listens here). */
   userRegistered: ((user: NewUser) => Promise<void>)[];
+  /**
+   * While an account's deletion is built: a listener may throw to refuse it (organizations: the
+   * last owner of an organization with other members), or return statements, built on `q`, to
+   * run in the deletion's batch (the organizations only this user belongs to).
+   */
+  userDeleting: ((q: AnyDatabase, user: AuthUser) => Promise<Statement[]>)[];
+  /** After `createAPIKey` stored a key (an audit log listens here). Never given the key itself. */
+  apiKeyCreated: ((event: APIKeyEvent & { scopes: string[]; expiresAt: Date | null }) => Promise<void>)[];
+  /** After `revokeAPIKey` deleted a key. */
+  apiKeyRevoked: ((event: APIKeyEvent) => Promise<void>)[];
+  /** After a used refresh token was presented again and its family (the session) was ended. */
+  refreshTokenReused: ((event: RefreshTokenReuse) => Promise<void>)[];
+}
+
+/** @internal An API key event, as the hooks receive it: ids and the name, never the key or its hash. */
+export interface APIKeyEvent {
+  userId: string;
+  keyId: string;
+  name: string;
+}
+
+/** @internal A refresh token reuse, as `hooks.refreshTokenReused` receives it. */
+export interface RefreshTokenReuse {
+  userId: string;
+  /** The session that was ended (the family's). */
+  sessionId: string;
+  /** The `refresh_tokens` row presented again. */
+  tokenId: string;
+  /** The client address, when known. */
+  ip: string | null;
 }
 
 /** @internal The settings every building block and feature may read; each feature also gets its own. */
@@ -122,8 +161,21 @@ export interface AuthContext {
   provePassword: ProvePassword;
   /** The pre-account-takeover rule: what every proof of an unverified address removes. */
   claim: AccountClaim;
+  /** Access tokens (the `accessTokens` option), or null when they are off. */
+  accessTokens: AccessTokenIssuer | null;
+  /** The `refresh_tokens` table. */
+  refreshTokens: RefreshTokenStore;
   /** What differs between libSQL and PostgreSQL: batches, prepared queries, JSON (database/dialect.ts). */
   dialect: Dialect;
+  /**
+   * The audit log: every security event is written through it, in the batch of the change it
+   * records (`insert`, or `guard` for a change with a precondition). For capabilities built
+   * later, such as API keys: `ctx.audit.insert(q, { action: "api_key.created", actorId, userId,
+   * target: { type: "api_key", id }, request: caller })` in the creation's batch.
+   */
+  audit: AuditLog;
+  /** Organizations' shared reads and the SQL of their guarded writes. */
+  organizations: OrganizationStore;
   hooks: AuthHooks;
   caller: Caller;
   now(): number;
@@ -145,8 +197,12 @@ export function createAuthContext(
     baseURL?: string | undefined;
     authURL?: string | undefined;
     appName?: string | undefined;
+    audit: AuditSettings;
+    /** Organizations are on: the session lookup joins the membership of the active organization. */
+    organizationsEnabled?: boolean | undefined;
   },
   logger: AuthCore["logger"],
+  accessTokens: AccessTokenSettings | null = null,
 ): AuthCore {
   const { lockout, rateLimit } = settings;
   const db = settings.db as QueryDatabase;
@@ -163,7 +219,7 @@ export function createAuthContext(
     settings,
     db,
     tables,
-    sessions: createSessionStore(db, tables, dialect),
+    sessions: createSessionStore(db, tables, dialect, { activeMember: settings.organizationsEnabled === true }),
     tokens: createTokenStore(db, tables.verificationTokens, dialect),
     limiter,
     knownDevices:
@@ -177,9 +233,46 @@ export function createAuthContext(
     credentials: createCredentialsRows(db, tables.accounts, dialect),
     provePassword: createProvePassword(limiter, rateLimit.signIn, settings.password, settings.password.scrypt),
     claim: createAccountClaim(tables),
+    accessTokens: accessTokens && createAccessTokens(db, tables, dialect, accessTokens, settings.secret),
+    refreshTokens: createRefreshTokenStore(db, tables, dialect),
     dialect,
-    hooks: { userRegistered: [] },
-    now: Date.now,
+    // `now` read at each call (not `Date.now` itself), so a test that moves the clock moves it here too.
+    audit: createAuditLog(db, tables.auditEvents, dialect, {
+      retention: settings.audit.retention,
+      now: () => Date.now(),
+    }),
+    organizations: createOrganizationStore(db, tables, dialect),
+    hooks: { userRegistered: [], userDeleting: [], apiKeyCreated: [], apiKeyRevoked: [], refreshTokenReused: [] },
+    now: () => Date.now(),
     logger,
   };
+}
+
+/** The access token issuer over the `jwks` table, its private keys sealed under `AUTH_SECRET`. */
+function createAccessTokens(
+  db: QueryDatabase,
+  tables: AuthTables,
+  dialect: Dialect,
+  settings: AccessTokenSettings,
+  secret: string | string[] | undefined,
+): AccessTokenIssuer {
+  const secrets = secret === undefined ? [] : Array.isArray(secret) ? secret : [secret];
+  // `next build` may run without AUTH_SECRET: refuse only when a key is actually sealed or opened.
+  const vault: SigningKeyVault =
+    secrets.length > 0
+      ? createSigningKeyVault(secrets)
+      : {
+          fingerprint: "none",
+          seal: () => {
+            throw new Error("access tokens: AUTH_SECRET is not set");
+          },
+          open: () => null,
+        };
+  const keys = createKeyStore(db, tables.jwks, dialect, {
+    algorithm: settings.algorithm === "HS256" ? null : settings.algorithm,
+    vault,
+    rotationInterval: settings.rotationInterval,
+    rotationOverlap: settings.rotationOverlap,
+  });
+  return createAccessTokenIssuer(settings, keys);
 }

@@ -10,25 +10,36 @@ import { jwtSessions } from "./authjs/jwt-session.js";
 import type { NextAuthResult } from "./authjs/types.js";
 import { withEnv } from "./config-options.js";
 import { type AuthContext, createAuthContext } from "./context.js";
+import { type AccessTokenMethods, accessTokens } from "./features/access-tokens.js";
 import { type AccountDeletionMethods, accountDeletion } from "./features/account-deletion.js";
+import { type APIKeyMethods, apiKeys } from "./features/api-keys.js";
+import { type AuditLogMethods, auditLog } from "./features/audit-log.js";
 import { type EmailChangeMethods, emailChange } from "./features/email-change.js";
 import { type EmailSignInMethods, emailSignIn } from "./features/email-sign-in.js";
 import { type EmailVerificationMethods, emailVerification } from "./features/email-verification.js";
+import { type OrganizationInvitationMethods, organizationInvitations } from "./features/organization-invitations.js";
+import { type OrganizationMemberMethods, organizationMembers } from "./features/organization-members.js";
+import { type OrganizationMethods, organizations } from "./features/organizations.js";
 import { type PasswordChangeMethods, passwordChange } from "./features/password-change.js";
 import { type PasswordResetMethods, passwordReset } from "./features/password-reset.js";
+import { checkTokenSettings, type RefreshTokenMethods, refreshTokens } from "./features/refresh-tokens.js";
 import { type RegistrationMethods, registration } from "./features/registration.js";
 import { type SessionMethods, sessionHelpers } from "./features/sessions.js";
 import { detectPlatform } from "./limits/client-ip.js";
 import { createNextBinding } from "./next/request.js";
 import { type AuthOptions, type AuthSettings, authOptionsSchema, checkMailSettings } from "./options.js";
+import type { AccessControl, DefaultAccessControl } from "./organizations/access.js";
 import { createTokenResolver } from "./session/resolve.js";
 import type { AuthDatabase } from "./tables.js";
+import { resolveAccessTokenSettings } from "./tokens/options.js";
 
 /**
  * What `createAuth` returns: NextAuth's own result plus the server helpers and the account flows,
- * one interface per feature (each documented where the feature lives).
+ * one interface per feature (each documented where the feature lives). `TAccess` is the access
+ * control of `organizations.access`: it types the roles and permissions the organization
+ * methods take.
  */
-export interface Auth
+export interface Auth<TAccess extends AccessControl = DefaultAccessControl>
   extends NextAuthResult,
     SessionMethods,
     RegistrationMethods,
@@ -37,7 +48,14 @@ export interface Auth
     PasswordChangeMethods,
     EmailChangeMethods,
     AccountDeletionMethods,
-    EmailSignInMethods {
+    EmailSignInMethods,
+    OrganizationMethods<TAccess>,
+    OrganizationMemberMethods<TAccess>,
+    OrganizationInvitationMethods<TAccess>,
+    AuditLogMethods,
+    AccessTokenMethods,
+    RefreshTokenMethods,
+    APIKeyMethods {
   /**
    * Route handlers for `app/api/auth/[...nextauth]/route.ts` that serve the JSON API (better-auth's
    * email endpoints, with the `api` option) and hand every other path to `handlers`:
@@ -60,11 +78,15 @@ const CLIENT_IP_WARNING =
  *   providers: [Google],
  * })
  */
-export function createAuth<TDatabase extends AuthDatabase>(options: AuthOptions<TDatabase>): Auth {
+export function createAuth<TDatabase extends AuthDatabase, TAccess extends AccessControl = DefaultAccessControl>(
+  options: AuthOptions<TDatabase, TAccess>,
+): Auth<TAccess> {
   // 1. Options, validated once.
   const settings = parseOptions(authOptionsSchema, withEnv(options as unknown as AuthOptions), "createAuth");
   checkMailSettings(settings, "createAuth");
   checkAPISettings(settings, "createAuth");
+  checkTokenSettings(settings, "createAuth");
+  const accessTokenSettings = resolveAccessTokenSettings(settings, "createAuth");
   const warn = logger(settings);
   if (
     settings.rateLimit.clientIP === undefined &&
@@ -77,7 +99,11 @@ export function createAuth<TDatabase extends AuthDatabase>(options: AuthOptions<
 
   // 2. The context: building blocks, then Auth.js on them, then the Next.js binding of the
   // caller. The caller and session access are set before the context is handed out to requests.
-  const ctx = createAuthContext(settings, { warn }) as AuthContext;
+  const ctx = createAuthContext(
+    { ...settings, organizationsEnabled: settings.organizations !== undefined },
+    { warn },
+    accessTokenSettings,
+  ) as AuthContext;
   const authjs = createAuthJs(ctx, settings);
   const { maxAge, updateAge } = settings.session;
   const resolveToken = createTokenResolver(ctx.sessions, { maxAge, updateAge }, authjs.toSession);
@@ -102,6 +128,13 @@ export function createAuth<TDatabase extends AuthDatabase>(options: AuthOptions<
     ...emailChange(ctx, settings.emailChange),
     ...accountDeletion(ctx, settings.accountDeletion),
     ...emailSignIn(ctx, settings.emailSignIn, settings.callbacks?.signIn),
+    ...organizations<TAccess>(ctx, settings.organizations),
+    ...organizationMembers<TAccess>(ctx, settings.organizations),
+    ...organizationInvitations<TAccess>(ctx, settings.organizations),
+    ...auditLog(ctx),
+    ...accessTokens(ctx),
+    ...refreshTokens(ctx, settings.refreshTokens),
+    ...apiKeys(ctx, settings.apiKeys),
   };
   return {
     ...authjs.nextAuth,

@@ -4,13 +4,16 @@ import { env } from "../shared/env.js";
 import { ConfigError, type ErrorIssue } from "../shared/errors.js";
 import { fnSchema as fn, tableSchema as table } from "../shared/schemas.js";
 import { type APIOptions, apiOptionsSchema } from "./api/options.js";
+import { type AuditOptions, auditOptionsSchema } from "./audit/log.js";
 import { type AccountLinkingOptions, accountLinkingOptionsSchema } from "./authjs/account-linking.js";
 import { type AuthConfigOptions, configShape } from "./config-options.js";
 import { type AccountDeletionOptions, accountDeletionOptionsSchema } from "./features/account-deletion.js";
+import { type APIKeyOptions, apiKeyOptionsSchema } from "./features/api-keys.js";
 import { type EmailChangeOptions, emailChangeOptionsSchema } from "./features/email-change.js";
 import { type EmailSignInOptions, emailSignInOptionsSchema } from "./features/email-sign-in.js";
 import { type EmailVerificationOptions, emailVerificationOptionsSchema } from "./features/email-verification.js";
 import { type PasswordResetOptions, passwordResetOptionsSchema } from "./features/password-reset.js";
+import { type RefreshTokenOptions, refreshTokenOptionsSchema } from "./features/refresh-tokens.js";
 import { type RegistrationOptions, registrationOptionsSchema } from "./features/registration.js";
 import {
   type LockoutOptions,
@@ -19,8 +22,11 @@ import {
   rateLimitOptionsSchema,
 } from "./limits/options.js";
 import type { SendEmail } from "./mail/templates.js";
+import type { AccessControl, DefaultAccessControl } from "./organizations/access.js";
+import { type OrganizationOptions, organizationOptionsSchema } from "./organizations/options.js";
 import { type PasswordOptions, passwordOptionsSchema } from "./password/options.js";
 import type { AuthDatabase, AuthTables, PostgresAuthTables } from "./tables.js";
+import { type AccessTokenOptions, accessTokenOptionsSchema } from "./tokens/options.js";
 
 // The composed options of `createAuth`: one line per building block or feature in the interface
 // and in the schema below. A feature owns its option interface and schema fragment; this file
@@ -28,9 +34,13 @@ import type { AuthDatabase, AuthTables, PostgresAuthTables } from "./tables.js";
 
 /**
  * Options of `createAuth`: the shared ones plus the database and the security settings.
- * `TDatabase` is the type of `db`, inferred, for the hooks that are given it.
+ * `TDatabase` is the type of `db`, inferred, for the hooks that are given it; `TAccess` the
+ * access control of `organizations.access`, inferred, for the role and permission arguments.
  */
-export interface AuthOptions<TDatabase extends AuthDatabase = AuthDatabase> extends AuthConfigOptions {
+export interface AuthOptions<
+  TDatabase extends AuthDatabase = AuthDatabase,
+  TAccess extends AccessControl = DefaultAccessControl,
+> extends AuthConfigOptions {
   /** The database, e.g. `createDatabase({ url: process.env.DATABASE_URL })`. */
   db: TDatabase;
   /**
@@ -86,6 +96,28 @@ export interface AuthOptions<TDatabase extends AuthDatabase = AuthDatabase> exte
    * @default undefined (off)
    */
   api?: APIOptions;
+  /**
+   * Organizations (tenants with members, roles and invitations): `{}` for the built-in roles, or
+   * `{ access: createAccessControl(…) }` for yours. Needs database sessions.
+   * @default undefined (off: the organization methods throw ConfigError)
+   */
+  organizations?: OrganizationOptions<TAccess, TDatabase>;
+  /** The audit log's retention (the log itself is always written). */
+  audit?: AuditOptions;
+  /**
+   * Access tokens: short-lived JWTs for other services (EdDSA by default, with `GET /jwks`; ES256,
+   * RS256, or HS256 with a secret of its own). Database sessions only.
+   * @default undefined (off)
+   */
+  accessTokens?: AccessTokenOptions;
+  /**
+   * Refresh tokens with rotation and reuse detection, for clients that hold access tokens
+   * (`POST /token/refresh`, sign-in with `issueTokens`). Needs `accessTokens`.
+   * @default undefined (off)
+   */
+  refreshTokens?: RefreshTokenOptions;
+  /** API keys (`createAPIKey`, `verifyAPIKey`): their prefix, default lifetime and rate limit. */
+  apiKeys?: APIKeyOptions;
 }
 
 const authOptionsShape = z
@@ -103,6 +135,13 @@ const authOptionsShape = z
         verificationTokens: table<AuthTables["verificationTokens"] | PostgresAuthTables["verificationTokens"]>(),
         authenticators: table<AuthTables["authenticators"] | PostgresAuthTables["authenticators"]>(),
         rateLimits: table<AuthTables["rateLimits"] | PostgresAuthTables["rateLimits"]>(),
+        organizations: table<AuthTables["organizations"] | PostgresAuthTables["organizations"]>(),
+        members: table<AuthTables["members"] | PostgresAuthTables["members"]>(),
+        invitations: table<AuthTables["invitations"] | PostgresAuthTables["invitations"]>(),
+        auditEvents: table<AuthTables["auditEvents"] | PostgresAuthTables["auditEvents"]>(),
+        jwks: table<AuthTables["jwks"] | PostgresAuthTables["jwks"]>(),
+        refreshTokens: table<AuthTables["refreshTokens"] | PostgresAuthTables["refreshTokens"]>(),
+        apiKeys: table<AuthTables["apiKeys"] | PostgresAuthTables["apiKeys"]>(),
       })
       .partial()
       .optional(),
@@ -120,8 +159,21 @@ const authOptionsShape = z
     accountDeletion: accountDeletionOptionsSchema,
     emailSignIn: emailSignInOptionsSchema,
     api: apiOptionsSchema,
+    organizations: organizationOptionsSchema,
+    audit: auditOptionsSchema,
+    accessTokens: accessTokenOptionsSchema,
+    refreshTokens: refreshTokenOptionsSchema,
+    apiKeys: apiKeyOptionsSchema,
   })
-  .superRefine(({ db, tables }, ctx) => {
+  .superRefine(({ db, tables, organizations, session }, ctx) => {
+    if (organizations && session.strategy === "jwt") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["organizations"],
+        message:
+          'needs database sessions (the active organization is a column of the session row): remove session.strategy "jwt"',
+      });
+    }
     // A table of the other dialect would build SQL the database does not speak.
     const dialect = databaseDialect(db);
     for (const [name, table] of Object.entries(tables ?? {})) {

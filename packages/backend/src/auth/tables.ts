@@ -23,6 +23,13 @@ export interface AuthTables {
   verificationTokens: typeof sqlite.verificationTokens;
   authenticators: typeof sqlite.authenticators;
   rateLimits: typeof sqlite.rateLimits;
+  organizations: typeof sqlite.organizations;
+  members: typeof sqlite.members;
+  invitations: typeof sqlite.invitations;
+  auditEvents: typeof sqlite.auditEvents;
+  jwks: typeof sqlite.jwks;
+  refreshTokens: typeof sqlite.refreshTokens;
+  apiKeys: typeof sqlite.apiKeys;
 }
 
 /** The tables `/auth` uses on PostgreSQL: {@link AuthTables} from `/database/postgres`. */
@@ -33,6 +40,13 @@ export interface PostgresAuthTables {
   verificationTokens: typeof postgres.verificationTokens;
   authenticators: typeof postgres.authenticators;
   rateLimits: typeof postgres.rateLimits;
+  organizations: typeof postgres.organizations;
+  members: typeof postgres.members;
+  invitations: typeof postgres.invitations;
+  auditEvents: typeof postgres.auditEvents;
+  jwks: typeof postgres.jwks;
+  refreshTokens: typeof postgres.refreshTokens;
+  apiKeys: typeof postgres.apiKeys;
 }
 
 /** A users row as `/auth` reads it (the same on both dialects). */
@@ -53,5 +67,12 @@ export function defaultTables(dialect: DialectName): AuthTables {
     verificationTokens: t.verificationTokens,
     authenticators: t.authenticators,
     rateLimits: t.rateLimits,
+    organizations: t.organizations,
+    members: t.members,
+    invitations: t.invitations,
+    auditEvents: t.auditEvents,
+    jwks: t.jwks,
+    refreshTokens: t.refreshTokens,
+    apiKeys: t.apiKeys,
   } as AuthTables;
 }

@@ -1,4 +1,4 @@
-import { type Column, type SQL, sql } from "drizzle-orm";
+import { type Column, getTableColumns, SQL, sql, type Table } from "drizzle-orm";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 
 // The one seam between the two SQL dialects the package runs on (libSQL/SQLite and PostgreSQL),
@@ -88,6 +88,18 @@ export interface Dialect {
    */
   timestamp(value: Date, column: Column): SQL;
   /**
+   * `value` as a parameter of `column`'s type, for the select list of an `INSERT … SELECT`, where
+   * nothing else gives a parameter its type (PostgreSQL needs the cast: `$1::uuid`).
+   */
+  cast(value: unknown, column: Column): SQL;
+  /**
+   * A statement that locks the rows `where` selects of `table` until the transaction ends
+   * (PostgreSQL: `SELECT … FOR UPDATE`), so that checks later in the same batch see every
+   * concurrent change to them committed; null on libSQL, where a batch that writes holds the
+   * database's one write lock from its first statement and so already runs alone.
+   */
+  lockRows(q: AnyDatabase, table: Table, where: SQL | undefined): Statement | null;
+  /**
    * Whether `value` can be an id of the package's tables (`users.id`, `sessions.id`, …): any text
    * on libSQL, only a UUID on PostgreSQL, whose `uuid` columns refuse anything else with an error
    * (22P02) where SQLite would find no row. A value that cannot be an id matches no row.
@@ -150,6 +162,12 @@ const sqlite: Dialect = {
   timestamp(value, column) {
     return sql`${sql.param(value, column)}`;
   },
+  cast(value, column) {
+    return value === null || value === undefined ? sql`null` : sql`${sql.param(value, column)}`;
+  },
+  lockRows() {
+    return null;
+  },
   canBeId() {
     return true;
   },
@@ -201,6 +219,14 @@ const postgres: Dialect = {
   timestamp(value, column) {
     return sql`${sql.param(value, column)}::timestamptz`;
   },
+  cast(value, column) {
+    const type = sql.raw(column.getSQLType());
+    return value === null || value === undefined ? sql`null::${type}` : sql`${sql.param(value, column)}::${type}`;
+  },
+  lockRows(q, table, where) {
+    const [first] = Object.values(getTableColumns(table));
+    return q.select({ locked: first }).from(table).where(where).for("update");
+  },
   canBeId(value) {
     return UUID.test(value);
   },
@@ -235,4 +261,45 @@ export function tableDialect(table: unknown): DialectName | null {
   if (hasEntityKind(table, ["PgTable"])) return "postgres";
   if (hasEntityKind(table, ["SQLiteTable"])) return "sqlite";
   return null;
+}
+
+/**
+ * @internal One row of a table as the source of a guarded write: `INSERT … SELECT` selects from
+ * it, and `whenExists` asks for it. An audit guard's row is one (it exists only if the guard
+ * inserted it), so statements built on it happen exactly when the guard did.
+ */
+export interface RowSource {
+  table: Table;
+  where: SQL | undefined;
+}
+
+/** @internal `EXISTS (SELECT 1 FROM source WHERE …)`. */
+export function whenExists(source: RowSource): SQL {
+  return sql`exists (select 1 from ${source.table} where ${source.where})`;
+}
+
+/**
+ * @internal `INSERT INTO table SELECT <values> FROM source WHERE … LIMIT 1`: the row is inserted
+ * only when `source` has a row. Values are typed parameters (`Dialect.cast`), or SQL (a column of
+ * the source); a column left out gets its default.
+ */
+export function insertWhere(
+  q: AnyDatabase,
+  dialect: Dialect,
+  table: Table,
+  values: Record<string, unknown>,
+  source: RowSource,
+): Statement {
+  // INSERT … SELECT takes every column of the table, in order.
+  const fields: Record<string, SQL> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const given = values[key];
+    if (given instanceof SQL) {
+      fields[key] = given;
+      continue;
+    }
+    const value = given === undefined ? (column.defaultFn?.() ?? column.default ?? null) : given;
+    fields[key] = dialect.cast(value, column);
+  }
+  return q.insert(table).select(q.select(fields).from(source.table).where(source.where).limit(1));
 }

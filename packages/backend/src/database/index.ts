@@ -1,8 +1,8 @@
 /**
  * `@tetrastack/backend/database`: the Drizzle schema (libSQL/SQLite) for users, accounts,
- * sessions, verification tokens, authenticators and uploads; column helpers for your own tables;
- * a client factory, a migrator that is safe to run from several processes at once, and a health
- * route handler.
+ * sessions, verification tokens, authenticators, uploads, organizations (members, invitations) and
+ * the audit log; column helpers for your own tables; a client factory, a migrator that is safe to
+ * run from several processes at once, and a health route handler.
  * @module
  */
 
@@ -42,12 +42,27 @@ export {
 } from "./migrate.js";
 export {
   type AccountType,
+  type AuditDetails,
   accounts,
   accountsRelations,
+  apiKeys,
+  auditEvents,
   authenticators,
   authenticatorsRelations,
   extendUsersRelations,
+  type InvitationStatus,
+  invitations,
+  invitationsRelations,
+  jwks,
+  members,
+  membersRelations,
+  type OrganizationMetadata,
+  organizationId,
+  organizations,
+  organizationsRelations,
   rateLimits,
+  refreshTokens,
+  type SigningAlgorithm,
   sessions,
   sessionsRelations,
   type TokenPurpose,

@@ -33,5 +33,52 @@ export const migrations: readonly Migration[] = [
       "CREATE INDEX `verification_tokens_user_id_purpose_idx` ON `verification_tokens` (`user_id`,`purpose`);",
       "CREATE INDEX `verification_tokens_expires_idx` ON `verification_tokens` (`expires`);"
     ]
+  },
+  {
+    "tag": "0001_tokens",
+    "hash": "7de39b9e4a774f6052fe70043e250fcaf4a1367d5c4bc89198cb8af5b28a1320",
+    "createdAt": 1796163174379,
+    "statements": [
+      "CREATE TABLE `api_keys` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`key_hash` text NOT NULL,\n\t`prefix` text NOT NULL,\n\t`last_four` text NOT NULL,\n\t`scopes` text NOT NULL,\n\t`expires_at` integer,\n\t`last_used_at` integer,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE UNIQUE INDEX `api_keys_key_hash_unique` ON `api_keys` (`key_hash`);",
+      "CREATE INDEX `api_keys_user_id_idx` ON `api_keys` (`user_id`);",
+      "CREATE TABLE `jwks` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`kid` text NOT NULL,\n\t`algorithm` text NOT NULL,\n\t`public_key` text NOT NULL,\n\t`private_key` text NOT NULL,\n\t`slot` text NOT NULL,\n\t`not_before` integer NOT NULL,\n\t`not_after` integer NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+      "CREATE UNIQUE INDEX `jwks_kid_unique` ON `jwks` (`kid`);",
+      "CREATE UNIQUE INDEX `jwks_slot_unique` ON `jwks` (`slot`);",
+      "CREATE INDEX `jwks_expires_at_idx` ON `jwks` (`expires_at`);",
+      "CREATE TABLE `refresh_tokens` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`token_hash` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`family_id` text NOT NULL,\n\t`session_id` text,\n\t`parent_id` text,\n\t`handoff` text,\n\t`expires_at` integer NOT NULL,\n\t`family_expires_at` integer NOT NULL,\n\t`used_at` integer,\n\t`revoked_at` integer,\n\t`reuse_detected_at` integer,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`session_id`) REFERENCES `sessions`(`id`) ON UPDATE no action ON DELETE set null\n);",
+      "CREATE UNIQUE INDEX `refresh_tokens_token_hash_unique` ON `refresh_tokens` (`token_hash`);",
+      "CREATE UNIQUE INDEX `refresh_tokens_parent_id_unique` ON `refresh_tokens` (`parent_id`);",
+      "CREATE INDEX `refresh_tokens_user_id_idx` ON `refresh_tokens` (`user_id`);",
+      "CREATE INDEX `refresh_tokens_family_id_idx` ON `refresh_tokens` (`family_id`);",
+      "CREATE INDEX `refresh_tokens_session_id_idx` ON `refresh_tokens` (`session_id`);",
+      "CREATE INDEX `refresh_tokens_expires_at_idx` ON `refresh_tokens` (`expires_at`);"
+    ]
+  },
+  {
+    "tag": "0002_organizations",
+    "hash": "962564684aa4c6cac37d01d7758897aee832197c99a8b20008f761bdd6e301c0",
+    "createdAt": 1796166715996,
+    "statements": [
+      "CREATE TABLE `audit_events` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`action` text NOT NULL,\n\t`actor_id` text,\n\t`user_id` text,\n\t`organization_id` text,\n\t`target_type` text,\n\t`target_id` text,\n\t`ip_address` text,\n\t`user_agent` text,\n\t`details` text,\n\t`created_at` integer NOT NULL\n);",
+      "CREATE INDEX `audit_events_user_id_created_at_idx` ON `audit_events` (`user_id`,`created_at`,`id`);",
+      "CREATE INDEX `audit_events_organization_id_created_at_idx` ON `audit_events` (`organization_id`,`created_at`,`id`);",
+      "CREATE INDEX `audit_events_created_at_idx` ON `audit_events` (`created_at`);",
+      "CREATE TABLE `invitations` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`organization_id` text NOT NULL,\n\t`email` text NOT NULL,\n\t`role` text NOT NULL,\n\t`inviter_id` text,\n\t`status` text DEFAULT 'pending' NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`organization_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`inviter_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null\n);",
+      "CREATE UNIQUE INDEX `invitations_organization_id_email_pending_unique` ON `invitations` (`organization_id`,`email`) WHERE status = 'pending';",
+      "CREATE INDEX `invitations_organization_id_status_idx` ON `invitations` (`organization_id`,`status`);",
+      "CREATE INDEX `invitations_email_status_idx` ON `invitations` (`email`,`status`);",
+      "CREATE INDEX `invitations_inviter_id_idx` ON `invitations` (`inviter_id`);",
+      "CREATE TABLE `members` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`organization_id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`role` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`organization_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE UNIQUE INDEX `members_organization_id_user_id_unique` ON `members` (`organization_id`,`user_id`);",
+      "CREATE INDEX `members_user_id_idx` ON `members` (`user_id`);",
+      "CREATE INDEX `members_organization_id_role_idx` ON `members` (`organization_id`,`role`);",
+      "CREATE TABLE `organizations` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL,\n\t`slug` text NOT NULL,\n\t`metadata` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+      "CREATE UNIQUE INDEX `organizations_slug_unique` ON `organizations` (`slug`);",
+      "-- drizzle-kit leaves the ON DELETE action out of ADD COLUMN … REFERENCES on SQLite: written by hand.\nALTER TABLE `sessions` ADD `active_organization_id` text REFERENCES organizations(id) ON DELETE set null;",
+      "CREATE INDEX `sessions_active_organization_id_idx` ON `sessions` (`active_organization_id`);",
+      "ALTER TABLE `uploads` ADD `organization_id` text REFERENCES organizations(id) ON DELETE cascade;",
+      "CREATE INDEX `uploads_organization_id_created_at_idx` ON `uploads` (`organization_id`,`created_at`);"
+    ]
   }
 ];

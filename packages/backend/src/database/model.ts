@@ -15,13 +15,37 @@ export type TokenPurpose =
   | "change-email"
   | "approve-email-change"
   | "delete-account"
-  | "sign-in";
+  | "sign-in"
+  | "organization-invitation";
+
+/** The asymmetric algorithms `/auth` signs access tokens with (a row of the `jwks` table). */
+export type SigningAlgorithm = "EdDSA" | "ES256" | "RS256";
 
 /** Lifecycle of an upload record: `pending` when signed, `uploaded` once verified, `deleted` after removal. */
 export type UploadStatus = "pending" | "uploaded" | "deleted";
 
 /** @internal The values of {@link UploadStatus}, for the column's enum. */
 export const UPLOAD_STATUSES = ["pending", "uploaded", "deleted"] as const satisfies readonly UploadStatus[];
+
+/**
+ * Lifecycle of an invitation: `pending` until the invitee accepts or declines it, or a member
+ * revokes it. An expired invitation stays `pending` past its `expiresAt`, and is refused.
+ */
+export type InvitationStatus = "pending" | "accepted" | "declined" | "revoked";
+
+/** @internal The values of {@link InvitationStatus}, for the column's enum. */
+export const INVITATION_STATUSES = [
+  "pending",
+  "accepted",
+  "declined",
+  "revoked",
+] as const satisfies readonly InvitationStatus[];
+
+/** A small JSON object of your own on an organization (a plan, a logo URL…). Never secrets. */
+export type OrganizationMetadata = Record<string, unknown>;
+
+/** Small JSON details of an audit event (the roles of a role change, a count…). Never secrets. */
+export type AuditDetails = Record<string, unknown>;
 
 /** Longest column name accepted by the helpers; PostgreSQL's own limit is 63 bytes, SQLite has none. */
 const MAX_COLUMN_NAME_LENGTH = 128;
@@ -68,10 +92,13 @@ type PackageTable<TName extends string, TColumn extends string, TNotNull extends
 export function packageRelations<
   TUsers extends PackageTable<"users", "id">,
   TAccounts extends PackageTable<"accounts", "userId">,
-  TSessions extends PackageTable<"sessions", "userId">,
+  TSessions extends PackageTable<"sessions", "userId"> & PackageTable<"sessions", "activeOrganizationId", false>,
   TAuthenticators extends PackageTable<"authenticators", "userId">,
   TVerificationTokens extends PackageTable<"verification_tokens", "userId", false>,
-  TUploads extends PackageTable<"uploads", "ownerId">,
+  TUploads extends PackageTable<"uploads", "ownerId"> & PackageTable<"uploads", "organizationId", false>,
+  TOrganizations extends PackageTable<"organizations", "id">,
+  TMembers extends PackageTable<"members", "organizationId" | "userId">,
+  TInvitations extends PackageTable<"invitations", "organizationId"> & PackageTable<"invitations", "inviterId", false>,
 >(t: {
   users: TUsers;
   accounts: TAccounts;
@@ -79,6 +106,9 @@ export function packageRelations<
   authenticators: TAuthenticators;
   verificationTokens: TVerificationTokens;
   uploads: TUploads;
+  organizations: TOrganizations;
+  members: TMembers;
+  invitations: TInvitations;
 }) {
   const userRelations = ({ many }: TableRelationsHelpers<"users">) => ({
     accounts: many(t.accounts),
@@ -86,6 +116,7 @@ export function packageRelations<
     authenticators: many(t.authenticators),
     uploads: many(t.uploads),
     verificationTokens: many(t.verificationTokens),
+    members: many(t.members),
   });
   return {
     usersRelations: relations(t.users, userRelations),
@@ -101,6 +132,10 @@ export function packageRelations<
     })),
     sessionsRelations: relations(t.sessions, ({ one }) => ({
       user: one(t.users, { fields: [t.sessions.userId], references: [t.users.id] }),
+      activeOrganization: one(t.organizations, {
+        fields: [t.sessions.activeOrganizationId],
+        references: [t.organizations.id],
+      }),
     })),
     authenticatorsRelations: relations(t.authenticators, ({ one }) => ({
       user: one(t.users, { fields: [t.authenticators.userId], references: [t.users.id] }),
@@ -110,6 +145,22 @@ export function packageRelations<
     })),
     uploadsRelations: relations(t.uploads, ({ one }) => ({
       owner: one(t.users, { fields: [t.uploads.ownerId], references: [t.users.id] }),
+      organization: one(t.organizations, { fields: [t.uploads.organizationId], references: [t.organizations.id] }),
+    })),
+    organizationsRelations: relations(t.organizations, ({ many }) => ({
+      members: many(t.members),
+      invitations: many(t.invitations),
+    })),
+    membersRelations: relations(t.members, ({ one }) => ({
+      organization: one(t.organizations, { fields: [t.members.organizationId], references: [t.organizations.id] }),
+      user: one(t.users, { fields: [t.members.userId], references: [t.users.id] }),
+    })),
+    invitationsRelations: relations(t.invitations, ({ one }) => ({
+      organization: one(t.organizations, {
+        fields: [t.invitations.organizationId],
+        references: [t.organizations.id],
+      }),
+      inviter: one(t.users, { fields: [t.invitations.inviterId], references: [t.users.id] }),
     })),
   };
 }

@@ -4,14 +4,28 @@ import { uuidv7 } from "../utils/uuidv7.js";
 import { id, timestamps } from "./columns.js";
 import {
   type AccountType,
+  type AuditDetails,
   checkColumnName,
+  INVITATION_STATUSES,
+  type InvitationStatus,
+  insertInstant,
+  type OrganizationMetadata,
   packageRelations,
+  type SigningAlgorithm,
   type TokenPurpose,
   UPLOAD_STATUSES,
   type UploadStatus,
 } from "./model.js";
 
-export type { AccountType, TokenPurpose, UploadStatus } from "./model.js";
+export type {
+  AccountType,
+  AuditDetails,
+  InvitationStatus,
+  OrganizationMetadata,
+  SigningAlgorithm,
+  TokenPurpose,
+  UploadStatus,
+} from "./model.js";
 
 /**
  * People who can sign in. Property names are the ones `@auth/drizzle-adapter` expects; the id is
@@ -101,12 +115,20 @@ export const sessions = sqliteTable(
     ipAddress: text("ip_address"),
     /** `User-Agent` seen at sign-in, cut to 512 characters. */
     userAgent: text("user_agent"),
+    /**
+     * The organization this session works in (`setActiveOrganization`), resolved with the session
+     * in the same query; null when none, and set to null when the organization is deleted.
+     */
+    activeOrganizationId: text("active_organization_id").references(() => organizations.id, {
+      onDelete: "set null",
+    }),
     ...timestamps(),
   },
   (table) => [
     uniqueIndex("sessions_id_unique").on(table.id),
     index("sessions_user_id_idx").on(table.userId),
     index("sessions_expires_idx").on(table.expires),
+    index("sessions_active_organization_id_idx").on(table.activeOrganizationId),
   ],
 );
 
@@ -193,16 +215,243 @@ export const uploads = sqliteTable(
     size: integer("size").notNull(),
     status: text("status", { enum: UPLOAD_STATUSES }).$type<UploadStatus>().notNull().default("pending"),
     etag: text("etag"),
+    /**
+     * The organization that owns the upload, if any (`ownerId` is then the member who uploaded
+     * it); deleted with the organization.
+     */
+    organizationId: text("organization_id").references(() => organizations.id, { onDelete: "cascade" }),
     ...timestamps(),
   },
   (table) => [
     uniqueIndex("uploads_key_unique").on(table.key),
     index("uploads_owner_id_created_at_idx").on(table.ownerId, table.createdAt),
     index("uploads_status_created_at_idx").on(table.status, table.createdAt),
+    index("uploads_organization_id_created_at_idx").on(table.organizationId, table.createdAt),
   ],
 );
 
-const relationsOf = packageRelations({ users, accounts, sessions, authenticators, verificationTokens, uploads });
+/**
+ * Tenants (a team, a workspace, a gym…) that own data and that users belong to through
+ * `members`. `slug` is unique, for URLs; `/auth` makes it with `slugify` from the name unless
+ * one is given. Deleting an organization deletes its members, invitations and everything an
+ * `organizationId()` column ties to it.
+ */
+export const organizations = sqliteTable(
+  "organizations",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    /** A small JSON object of your own. Never secrets. */
+    metadata: text("metadata", { mode: "json" }).$type<OrganizationMetadata>(),
+    ...timestamps(),
+  },
+  (table) => [uniqueIndex("organizations_slug_unique").on(table.slug)],
+);
+
+/**
+ * An `organization_id` column referencing `organizations.id`, deleted with the organization: the
+ * tenant owner of a row of yours, as `userId()` makes a user its owner. Index it in your table's
+ * extra config (lead the index with it: lookups and the cascade use it).
+ *
+ * @example
+ * const projects = sqliteTable("projects", { id: id(), organizationId: organizationId(), name: text("name").notNull(), ...timestamps() },
+ *   (t) => [index("projects_organization_id_idx").on(t.organizationId)])
+ */
+export function organizationId(name = "organization_id") {
+  checkColumnName("organizationId", name);
+  return text(name)
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade" });
+}
+
+/**
+ * Who belongs to an organization, with which role (`owner`, `admin`, `member` or one of your
+ * roles): one row per organization and user. Deleted with either.
+ */
+export const members = sqliteTable(
+  "members",
+  {
+    id: id(),
+    organizationId: organizationId(),
+    userId: userId(),
+    role: text("role").notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("members_organization_id_user_id_unique").on(table.organizationId, table.userId),
+    index("members_user_id_idx").on(table.userId),
+    index("members_organization_id_role_idx").on(table.organizationId, table.role),
+  ],
+);
+
+/**
+ * Invitations to join an organization, by email (normalised). The link's token is not here: the
+ * one-time-token store keeps only its SHA-256 (`verification_tokens`, purpose
+ * `organization-invitation`, `identifier` = this row's id). At most one pending invitation per
+ * organization and address; `inviterId` becomes null when the inviter's account is deleted.
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: id(),
+    organizationId: organizationId(),
+    email: text("email").notNull(),
+    role: text("role").notNull(),
+    inviterId: text("inviter_id").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: INVITATION_STATUSES }).$type<InvitationStatus>().notNull().default("pending"),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("invitations_organization_id_email_pending_unique")
+      .on(table.organizationId, table.email)
+      .where(sql`status = 'pending'`),
+    index("invitations_organization_id_status_idx").on(table.organizationId, table.status),
+    index("invitations_email_status_idx").on(table.email, table.status),
+    index("invitations_inviter_id_idx").on(table.inviterId),
+  ],
+);
+
+/**
+ * The audit log of security events: sign-ins, password and email changes, revoked sessions,
+ * deleted accounts, and every change to organizations, members, roles and invitations. Written
+ * in the same transaction as the change it records; append-only. `userId` is the account the
+ * event concerns, `actorId` who acted (null: nobody signed in, or the system). Ids are kept
+ * without foreign keys so that the events outlive what they describe; `prune()` removes events
+ * past the retention. Never holds a secret (no token, hash or password).
+ */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: id(),
+    /** What happened, such as `user.signed_in` or `member.role_changed`. */
+    action: text("action").notNull(),
+    actorId: text("actor_id"),
+    userId: text("user_id"),
+    organizationId: text("organization_id"),
+    /** What the action was done to (`session`, `member`, `invitation`…) and its id. */
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    /** Small JSON details (the roles of a role change, a count…). */
+    details: text("details", { mode: "json" }).$type<AuditDetails>(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().$defaultFn(insertInstant),
+  },
+  (table) => [
+    index("audit_events_user_id_created_at_idx").on(table.userId, table.createdAt, table.id),
+    index("audit_events_organization_id_created_at_idx").on(table.organizationId, table.createdAt, table.id),
+    index("audit_events_created_at_idx").on(table.createdAt),
+  ],
+);
+
+/**
+ * Signing keys of the access tokens `/auth` issues with an asymmetric algorithm. `publicKey` is
+ * the public JWK that `/jwks` serves; `privateKey` is the private JWK encrypted with AES-256-GCM
+ * under a key derived from `AUTH_SECRET` (HKDF), so a copy of the table signs nothing. A key signs
+ * from `notBefore` to `notAfter` and is published (and accepted) until `expiresAt`. `slot` names
+ * the rotation period a key was made for and is unique: instances that create keys at the same
+ * moment agree on one key per period instead of each adding its own.
+ */
+export const jwks = sqliteTable(
+  "jwks",
+  {
+    id: id(),
+    /** The JWK thumbprint (RFC 7638) of the public key: the `kid` of the tokens it signs. */
+    kid: text("kid").notNull(),
+    algorithm: text("algorithm").$type<SigningAlgorithm>().notNull(),
+    publicKey: text("public_key").notNull(),
+    privateKey: text("private_key").notNull(),
+    slot: text("slot").notNull(),
+    notBefore: integer("not_before", { mode: "timestamp_ms" }).notNull(),
+    notAfter: integer("not_after", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("jwks_kid_unique").on(table.kid),
+    uniqueIndex("jwks_slot_unique").on(table.slot),
+    index("jwks_expires_at_idx").on(table.expiresAt),
+  ],
+);
+
+/**
+ * Refresh tokens of `/auth`: single use, each bound to the session it refreshes. `tokenHash` is
+ * the SHA-256 of the token, never the token. A refresh consumes a token and adds its successor
+ * (`parentId`, unique: a token has at most one); `familyId` is the session all of them descend
+ * from, kept when the session row is gone (`sessionId` becomes null), so that presenting a used
+ * token again is recognised, recorded (`reuseDetectedAt`) and ends the family. `handoff` holds
+ * the successor encrypted under a key derived from the parent token itself (which is not
+ * stored), so a client that retries a refresh within the grace period gets the same successor.
+ */
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull(),
+    userId: userId(),
+    familyId: text("family_id").notNull(),
+    sessionId: text("session_id").references(() => sessions.id, { onDelete: "set null" }),
+    parentId: text("parent_id"),
+    handoff: text("handoff"),
+    /** When this token stops working if unused (each refresh starts a new one). */
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** When the family stops working however often it is refreshed (the absolute lifetime). */
+    familyExpiresAt: integer("family_expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    /** Set when this token was presented again after it was used: the family was ended then. */
+    reuseDetectedAt: integer("reuse_detected_at", { mode: "timestamp_ms" }),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("refresh_tokens_token_hash_unique").on(table.tokenHash),
+    uniqueIndex("refresh_tokens_parent_id_unique").on(table.parentId),
+    index("refresh_tokens_user_id_idx").on(table.userId),
+    index("refresh_tokens_family_id_idx").on(table.familyId),
+    index("refresh_tokens_session_id_idx").on(table.sessionId),
+    index("refresh_tokens_expires_at_idx").on(table.expiresAt),
+  ],
+);
+
+/**
+ * API keys of `/auth`, for scripts and servers that call the app. The key is shown once, at
+ * creation; `keyHash` is its SHA-256 (a 256-bit random key needs no slow hash), `prefix` and
+ * `lastFour` are what a list shows of it. `lastUsedAt` moves at most once a minute. Deleted with
+ * the user.
+ */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: id(),
+    userId: userId(),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    lastFour: text("last_four").notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("api_keys_key_hash_unique").on(table.keyHash),
+    index("api_keys_user_id_idx").on(table.userId),
+  ],
+);
+
+const relationsOf = packageRelations({
+  users,
+  accounts,
+  sessions,
+  authenticators,
+  verificationTokens,
+  uploads,
+  organizations,
+  members,
+  invitations,
+});
 
 /** Relations for Drizzle's relational queries (`db.query.users.findFirst({ with: { sessions: true } })`). */
 export const usersRelations = relationsOf.usersRelations;
@@ -236,3 +485,12 @@ export const verificationTokensRelations = relationsOf.verificationTokensRelatio
 
 /** @see usersRelations */
 export const uploadsRelations = relationsOf.uploadsRelations;
+
+/** @see usersRelations */
+export const organizationsRelations = relationsOf.organizationsRelations;
+
+/** @see usersRelations */
+export const membersRelations = relationsOf.membersRelations;
+
+/** @see usersRelations */
+export const invitationsRelations = relationsOf.invitationsRelations;

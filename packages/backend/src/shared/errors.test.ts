@@ -7,6 +7,9 @@ import {
   type ErrorCode,
   ForbiddenError,
   isTetrastackError,
+  LastOwnerError,
+  NoActiveOrganizationError,
+  NotAMemberError,
   NotFoundError,
   RateLimitError,
   TetrastackError,
@@ -26,6 +29,9 @@ describe("error family", () => {
     [new ConflictError("x"), "CONFLICT", 409],
     [new RateLimitError("x", { retryAfter: 1.2 }), "RATE_LIMITED", 429],
     [new DatabaseBusyError("x", { retryAfter: 4.2 }), "DATABASE_BUSY", 503],
+    [new NotAMemberError("x"), "NOT_A_MEMBER", 403],
+    [new NoActiveOrganizationError("x"), "NO_ACTIVE_ORGANIZATION", 403],
+    [new LastOwnerError("x"), "LAST_OWNER", 409],
   ] as const)("%s has a stable code, a status and its own name", (error, code, status) => {
     expect(error).toBeInstanceOf(TetrastackError);
     expect(error).toBeInstanceOf(Error);

@@ -11,6 +11,7 @@ import type { AuthErrorClasses } from "./errors/auth.js";
 import { brand, type TetrastackError } from "./errors/base.js";
 import type { CoreErrorClasses } from "./errors/core.js";
 import type { DatabaseErrorClasses } from "./errors/database.js";
+import type { OrganizationErrorClasses } from "./errors/organizations.js";
 import type { UploadErrorClasses } from "./errors/uploads.js";
 
 // One file per area under errors/, each declaring its codes and classes; this module composes
@@ -21,17 +22,24 @@ export interface ErrorClassByCode
   extends CoreErrorClasses,
     DatabaseErrorClasses,
     AuthErrorClasses,
+    OrganizationErrorClasses,
     UploadErrorClasses {}
 
 /** Every error code this package can throw. Stable across releases: switch on it. */
 export type ErrorCode = keyof ErrorClassByCode;
 
 export {
+  AccessTokenError,
+  type AccessTokenErrorCode,
   AccountLockedError,
+  APIKeyError,
+  type APIKeyErrorCode,
   EmailNotVerifiedError,
   InvalidCredentialsError,
   MailNotConfiguredError,
   ReauthenticationRequiredError,
+  RefreshTokenError,
+  type RefreshTokenErrorCode,
   StaleSessionError,
   TokenError,
   type TokenErrorCode,
@@ -48,6 +56,7 @@ export {
   ValidationError,
 } from "./errors/core.js";
 export { DatabaseBusyError } from "./errors/database.js";
+export { LastOwnerError, NoActiveOrganizationError, NotAMemberError } from "./errors/organizations.js";
 export { UploadError, type UploadErrorCode } from "./errors/uploads.js";
 
 /**

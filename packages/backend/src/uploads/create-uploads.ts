@@ -52,7 +52,7 @@ export function createUploads(options: UploadsOptions): Uploads {
         forcePathStyle: settings.forcePathStyle,
       });
     }),
-    records: createRecords(resolved.db, resolved.table, publicURL),
+    records: createRecords(resolved.db, resolved.table, publicURL, resolved.organizationAccess),
     policies: resolvePolicies(resolved.policies),
     multipart: resolved.multipart,
     limit: createUploadLimit(resolved.db, resolved.rateLimit),

@@ -10,7 +10,7 @@ export function deletion(ctx: UploadsContext): Pick<Uploads, "deleteUpload"> {
   return {
     async deleteUpload(key, options) {
       const { key: parsedKey, options: input } = parseInput(deleteSchema, { key, options }, "deleteUpload");
-      const row = await ctx.records.findOwned(parsedKey, input.ownerId);
+      const row = await ctx.records.findOwned(parsedKey, input.ownerId, "delete");
       if (row.status === "deleted") return ctx.records.toRecord(row);
       // Both keys: a pending upload may sit in staging, a completed one at its key.
       await storage("Deleting the object", () =>

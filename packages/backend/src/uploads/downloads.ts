@@ -15,7 +15,7 @@ export function downloads(ctx: UploadsContext): Pick<Uploads, "createDownloadURL
   return {
     async createDownloadURL(key, options) {
       const { key: parsedKey, options: input } = parseInput(downloadSchema, { key, options }, "createDownloadURL");
-      const row = await ctx.records.findOwned(parsedKey, input.ownerId);
+      const row = await ctx.records.findOwned(parsedKey, input.ownerId, "read");
       if (row.status !== "uploaded") {
         throw new UploadError(`This upload is ${row.status}, not downloadable.`, { code: "UPLOAD_NOT_FOUND" });
       }

@@ -37,7 +37,9 @@ export type { Disposition } from "./keys.js";
 /** Options, their schema and the default policies. */
 export {
   DEFAULT_UPLOAD_POLICIES,
+  type OrganizationAccess,
   type ResolvedUploadPolicy,
+  type UploadAction,
   type UploadPolicy,
   type UploadRateLimitOptions,
   type UploadsDatabase,

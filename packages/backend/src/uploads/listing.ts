@@ -19,7 +19,14 @@ export function listing(ctx: UploadsContext): Pick<Uploads, "listUploads"> {
       const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
       if (after && !ctx.records.canBeId(after.id)) throw notACursor();
       // One row more than the page: whether it exists says whether there is a next page.
-      const rows = await ctx.records.page(owner, statuses, after, input.limit + 1);
+      const { organizationId } = input;
+      if (organizationId !== undefined) await ctx.records.authorize(owner, organizationId, "read");
+      const rows = await ctx.records.page(
+        organizationId === undefined ? { ownerId: owner } : { organizationId },
+        statuses,
+        after,
+        input.limit + 1,
+      );
       const page = rows.slice(0, input.limit);
       const last = page.at(-1);
       return {

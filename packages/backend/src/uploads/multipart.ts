@@ -66,6 +66,7 @@ export function multipart(
     async createMultipartUpload(raw) {
       const input = parseInput(createUploadSchema, raw, "createMultipartUpload");
       const policy = checkPolicy(ctx.policies, input);
+      if (input.organizationId) await ctx.records.authorize(input.ownerId, input.organizationId, "create");
       await ctx.limit(input);
       const plan = planParts(input.size, minimumPartSize);
       const key = buildKey(policy.prefix, input.filename);
@@ -134,7 +135,7 @@ export function multipart(
 
     async abortMultipartUpload(raw) {
       const ref = parseInput(multipartRefSchema, raw, "abortMultipartUpload");
-      const row = await records.findOwned(ref.key, ref.ownerId);
+      const row = await records.findOwned(ref.key, ref.ownerId, "create");
       if (row.status === "deleted") return records.toRecord(row);
       if (row.status !== "pending") {
         throw new UploadError("This upload is already complete; delete it instead.", { code: "UPLOAD_NOT_FOUND" });

@@ -130,7 +130,28 @@ export interface UploadsOptions {
   };
   /** Limits on signing uploads (`createUploadURL`, `createMultipartUpload`), per user and per IP. */
   rateLimit?: UploadRateLimitOptions;
+  /**
+   * Who may act on uploads owned by an organization (an `organizationId` given at creation):
+   * asked with the signed-in user, the organization and the action (`"create"` to upload or
+   * finish uploading, `"read"` to download or list, `"delete"`), before anything is signed or
+   * changed; `false` is `UPLOAD_FORBIDDEN`. Wire it to `/auth`'s `hasPermission`. Without it,
+   * uploads cannot be given an organization (`ConfigError`).
+   * @default undefined
+   * @example
+   * organizationAccess: ({ userId, organizationId, action }) => hasPermission({ userId, organizationId, permission: { upload: [action] } })
+   */
+  organizationAccess?: OrganizationAccess;
 }
+
+/** What {@link OrganizationAccess} is asked. */
+export type UploadAction = "create" | "read" | "delete";
+
+/** Decides whether `userId` may do `action` on uploads of `organizationId` (see `UploadsOptions.organizationAccess`). */
+export type OrganizationAccess = (request: {
+  userId: string;
+  organizationId: string;
+  action: UploadAction;
+}) => boolean | Promise<boolean>;
 
 /**
  * How many uploads may be signed: per user (`ownerId`) and per client address (the `ip` the
@@ -174,6 +195,7 @@ export interface UploadRateLimitOptions {
 
 /** Columns `/uploads` reads and writes; a custom `table` must have them all. */
 const TABLE_COLUMNS = ["id", "ownerId", "key", "policy", "filename", "contentType", "size", "status", "etag"] as const;
+// `organizationId` too, when uploads are owned by organizations (checked when first used).
 
 const contentTypePattern = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/(?:\*|[a-z0-9][a-z0-9!#$&^_.+-]{0,126})$/;
 const policyNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -267,6 +289,9 @@ export const uploadsOptionsSchema = z
       })
       .transform(({ perUnknownIP, ...rule }) => ({ ...rule, perUnknownIP: perUnknownIP ?? rule.perIP * 10 }))
       .prefault({}),
+    organizationAccess: z
+      .custom<OrganizationAccess>((value) => typeof value === "function", "must be a function")
+      .optional(),
   })
   .refine((options) => !options.table || tableDialect(options.table) === databaseDialect(options.db), {
     path: ["table"],

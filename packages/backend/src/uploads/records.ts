@@ -1,10 +1,16 @@
-import { and, desc, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, type Column, desc, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { dialectOf, type QueryDatabase } from "../database/dialect.js";
 import { classifyConstraintError } from "../database/errors.js";
 import { uploads as postgresUploads } from "../database/postgres/tables.js";
 import { type UploadStatus, uploads } from "../database/tables.js";
-import { UploadError, ValidationError } from "../shared/errors.js";
-import type { ResolvedUploadPolicy, UploadsDatabase, UploadsTable } from "./options.js";
+import { ConfigError, UploadError, ValidationError } from "../shared/errors.js";
+import type {
+  OrganizationAccess,
+  ResolvedUploadPolicy,
+  UploadAction,
+  UploadsDatabase,
+  UploadsTable,
+} from "./options.js";
 import type { CreateUploadData } from "./schemas.js";
 import type { UploadRecord, UploadRef } from "./types.js";
 
@@ -25,11 +31,23 @@ export interface PagePosition {
 export interface UploadRecords {
   /** The record callers see for a row. */
   toRecord(row: UploadRow): UploadRecord;
-  /** Records a pending upload; an `ownerId` that is no user is a ValidationError. */
+  /**
+   * Records a pending upload; an `ownerId` that is no user (or an `organizationId` that is no
+   * organization) is a ValidationError.
+   */
   insertPending(input: CreateUploadData, policy: Readonly<ResolvedUploadPolicy>, key: string): Promise<UploadRow>;
-  /** The upload at `key`: UPLOAD_NOT_FOUND if none, UPLOAD_FORBIDDEN if `ownerId` is given and not its owner. */
-  findOwned(key: string, ownerId: string | undefined): Promise<UploadRow>;
-  /** As {@link findOwned}, and still pending (else UPLOAD_NOT_FOUND). */
+  /**
+   * Refuses `userId` doing `action` for `organizationId` unless `organizationAccess` allows it
+   * (UPLOAD_FORBIDDEN); ConfigError without `organizationAccess`.
+   */
+  authorize(userId: string, organizationId: string, action: UploadAction): Promise<void>;
+  /**
+   * The upload at `key`: UPLOAD_NOT_FOUND if none. With `ownerId` (the signed-in user): a user's
+   * upload must be theirs; an organization's must be allowed to them for `action` (and, for
+   * `"create"`, which finishes an upload, be theirs as well); else UPLOAD_FORBIDDEN.
+   */
+  findOwned(key: string, ownerId: string | undefined, action: UploadAction): Promise<UploadRow>;
+  /** As {@link findOwned} for `"create"`, and still pending (else UPLOAD_NOT_FOUND). */
   findPending(ref: UploadRef): Promise<UploadRow>;
   /** The row as it is now, or undefined if it is gone. */
   reread(row: UploadRow): Promise<UploadRow | undefined>;
@@ -49,8 +67,16 @@ export interface UploadRecords {
   deleteIfPending(row: UploadRow): Promise<boolean>;
   /** Whether `value` can be an id of the table (a UUID on PostgreSQL, any text on libSQL). */
   canBeId(value: string): boolean;
-  /** One owner's rows in these statuses, newest first, from after `after`, at most `limit`. */
-  page(ownerId: string, statuses: UploadStatus[], after: PagePosition | undefined, limit: number): Promise<UploadRow[]>;
+  /**
+   * One owner's rows (a user's own, or an organization's) in these statuses, newest first, from
+   * after `after`, at most `limit`.
+   */
+  page(
+    owner: { ownerId: string } | { organizationId: string },
+    statuses: UploadStatus[],
+    after: PagePosition | undefined,
+    limit: number,
+  ): Promise<UploadRow[]>;
 }
 
 /** @internal The uploads table's reads and writes; `publicURL` fills in the records' `publicURL`. */
@@ -58,20 +84,49 @@ export function createRecords(
   database: UploadsDatabase,
   given: UploadsTable | undefined,
   publicURL: (key: string) => string | null,
+  organizationAccess?: OrganizationAccess | undefined,
 ): UploadRecords {
   // Typed as the libSQL table: the PostgreSQL twin has the same property names and value types
   // (database/postgres/tables.ts), and the queries below are the same on both dialects.
   const db = database as QueryDatabase;
   const dialect = dialectOf(db);
   const table = (given ?? (dialect.name === "postgres" ? postgresUploads : uploads)) as typeof uploads;
+  // A custom table from before organizations may lack the column: organizations' uploads then
+  // refuse with a ConfigError, and a user's own uploads are every row of theirs.
+  const organizationColumn = (table as { organizationId?: Column }).organizationId;
   const noSuchUser = (cause?: unknown): ValidationError =>
     new ValidationError("ownerId: no such user", { cause, issues: [{ path: "ownerId", message: "no such user" }] });
+  const forbidden = (message: string): UploadError => new UploadError(message, { code: "UPLOAD_FORBIDDEN" });
+  const organizationsOff = (): ConfigError =>
+    new ConfigError(
+      organizationColumn
+        ? "An upload of an organization needs createUploads({ organizationAccess }), which decides who may act on it."
+        : "An upload of an organization needs the organization_id column of the uploads table (migrate, or add it to your table).",
+      {
+        issues: [
+          {
+            path: organizationColumn ? "organizationAccess" : "table",
+            message: "is needed for organizations' uploads",
+          },
+        ],
+      },
+    );
+  async function authorize(userId: string, organizationId: string, action: UploadAction): Promise<void> {
+    if (!organizationAccess || !organizationColumn) throw organizationsOff();
+    if (!dialect.canBeId(userId) || !dialect.canBeId(organizationId)) {
+      throw forbidden("This upload belongs to an organization you may not act for.");
+    }
+    if ((await organizationAccess({ userId, organizationId, action })) !== true) {
+      throw forbidden("This upload belongs to an organization you may not act for.");
+    }
+  }
   const records: UploadRecords = {
     toRecord(row) {
       return {
         id: row.id,
         key: row.key,
         ownerId: row.ownerId,
+        organizationId: row.organizationId ?? null,
         policy: row.policy,
         filename: row.filename,
         contentType: row.contentType,
@@ -85,8 +140,16 @@ export function createRecords(
       };
     },
 
+    authorize,
+
     async insertPending(input, policy, key) {
       if (!dialect.canBeId(input.ownerId)) throw noSuchUser();
+      const organizationId = input.organizationId ?? null;
+      if (organizationId !== null && !dialect.canBeId(organizationId)) {
+        throw new ValidationError("organizationId: no such organization", {
+          issues: [{ path: "organizationId", message: "no such organization" }],
+        });
+      }
       try {
         const [row] = await db
           .insert(table)
@@ -98,28 +161,42 @@ export function createRecords(
             contentType: input.contentType,
             size: input.size,
             status: "pending",
+            ...(organizationId !== null && { organizationId }),
           })
           .returning();
         if (!row) throw new Error("INSERT … RETURNING returned no row");
         return row;
       } catch (error) {
-        // The owner is the uploads table's one foreign key.
-        if (classifyConstraintError(error)?.kind === "foreign-key") throw noSuchUser(error);
+        // The owner and the organization are the uploads table's foreign keys.
+        if (classifyConstraintError(error)?.kind === "foreign-key") {
+          if (organizationId === null) throw noSuchUser(error);
+          throw new ValidationError("ownerId or organizationId: no such user or organization", {
+            cause: error,
+            issues: [
+              { path: "ownerId", message: "no such user, or" },
+              { path: "organizationId", message: "no such organization" },
+            ],
+          });
+        }
         throw error;
       }
     },
 
-    async findOwned(key, ownerId) {
+    async findOwned(key, ownerId, action) {
       const [row] = await db.select().from(table).where(eq(table.key, key)).limit(1);
       if (!row) throw new UploadError("No upload with this key.", { code: "UPLOAD_NOT_FOUND" });
-      if (ownerId !== undefined && row.ownerId !== ownerId) {
+      if (ownerId === undefined) return row;
+      const organizationId = row.organizationId ?? null;
+      // Finishing an upload is its uploader's; everything else of a user's upload too.
+      if ((organizationId === null || action === "create") && row.ownerId !== ownerId) {
         throw new UploadError("This upload belongs to another user.", { code: "UPLOAD_FORBIDDEN" });
       }
+      if (organizationId !== null) await authorize(ownerId, organizationId, action);
       return row;
     },
 
     async findPending(ref) {
-      const row = await records.findOwned(ref.key, ref.ownerId);
+      const row = await records.findOwned(ref.key, ref.ownerId, "create");
       if (row.status !== "pending") {
         throw new UploadError(`This upload is already ${row.status}.`, { code: "UPLOAD_NOT_FOUND" });
       }
@@ -178,14 +255,20 @@ export function createRecords(
 
     canBeId: (value) => dialect.canBeId(value),
 
-    async page(ownerId, statuses, after, limit) {
-      if (!dialect.canBeId(ownerId)) return [];
+    async page(owner, statuses, after, limit) {
+      const id = "ownerId" in owner ? owner.ownerId : owner.organizationId;
+      if (!dialect.canBeId(id)) return [];
+      if ("organizationId" in owner && !organizationColumn) throw organizationsOff();
+      const whose =
+        "ownerId" in owner
+          ? and(eq(table.ownerId, owner.ownerId), organizationColumn ? isNull(organizationColumn) : undefined)
+          : eq(organizationColumn as Column, owner.organizationId);
       return await db
         .select()
         .from(table)
         .where(
           and(
-            eq(table.ownerId, ownerId),
+            whose,
             inArray(table.status, statuses),
             after
               ? or(

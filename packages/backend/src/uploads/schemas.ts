@@ -32,6 +32,7 @@ export const createUploadSchema = z.object({
     .regex(exactContentType, 'must be a content type such as "image/png", without parameters'),
   size: z.int().min(1, "must be at least 1 byte"),
   ownerId: ownerIdSchema,
+  organizationId: ownerIdSchema.nullable().optional(),
   ip: z.string().max(256).nullable().optional(),
 });
 /** @internal A parsed {@link createUploadSchema}: content type trimmed and lower-cased. */
@@ -89,6 +90,7 @@ export const listSchema = z.object({
       status: z.union([statusSchema, z.array(statusSchema).min(1)]).default("uploaded"),
       limit: z.int().min(1).max(100).default(20),
       cursor: z.string().max(200).optional(),
+      organizationId: ownerIdSchema.optional(),
     },
     { error: "must be an object" },
   ),

@@ -21,6 +21,7 @@ export function singlePut(ctx: UploadsContext): Pick<Uploads, "createUploadURL" 
           code: "UPLOAD_MULTIPART_REQUIRED",
         });
       }
+      if (input.organizationId) await ctx.records.authorize(input.ownerId, input.organizationId, "create");
       await ctx.limit(input);
       const key = buildKey(policy.prefix, input.filename);
       const { signing: when, expiresAt } = ctx.sign();
@@ -39,7 +40,7 @@ export function singlePut(ctx: UploadsContext): Pick<Uploads, "createUploadURL" 
 
     async completeUpload(raw) {
       const ref = parseInput(refSchema, raw, "completeUpload");
-      const row = await ctx.records.findOwned(ref.key, ref.ownerId);
+      const row = await ctx.records.findOwned(ref.key, ref.ownerId, "create");
       if (row.status === "deleted") throw new UploadError("This upload was deleted.", { code: "UPLOAD_NOT_FOUND" });
       // Already verified and copied: never read the staging key again, whatever a replay put there.
       if (row.status === "uploaded") return ctx.records.toRecord(row);

@@ -53,7 +53,10 @@ export interface PresignedDownload {
 export interface UploadRecord {
   id: string;
   key: string;
+  /** Who uploaded it (a `users.id`). */
   ownerId: string;
+  /** The organization that owns it, or null for a user's own upload. */
+  organizationId: string | null;
   policy: string;
   /** The user's filename (NFC), as given when the URL was signed. */
   filename: string;
@@ -81,6 +84,13 @@ export interface CreateUploadInput {
   /** The signed-in user the upload belongs to (a `users.id`); counted by `rateLimit.perUser`. */
   ownerId: string;
   /**
+   * The organization that owns the upload (its members then read and delete it as
+   * `organizationAccess` allows; `ownerId` is who uploaded it). `organizationAccess` is asked
+   * for `"create"` first.
+   * @default null (the user's own upload)
+   */
+  organizationId?: string | null;
+  /**
    * The client's address, counted by `rateLimit.perIP` (IPv6 per /64). A value that is not an IP
    * address counts in the shared `perUnknownIP` bucket. `null` or omitted: not counted per IP
    * (server-side callers).
@@ -100,7 +110,10 @@ export interface MultipartRef extends UploadRef {
   uploadId: string;
 }
 
-/** The upload must belong to this user, else `UPLOAD_FORBIDDEN`. */
+/**
+ * The upload must belong to this user, else `UPLOAD_FORBIDDEN`; an organization's upload must be
+ * allowed to them by `organizationAccess`.
+ */
 export interface OwnerScoped {
   /** The signed-in user (a `users.id`). */
   ownerId: string;
@@ -152,6 +165,12 @@ export interface ListUploadsOptions {
   limit?: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
+  /**
+   * List this organization's uploads (any member's) instead of the user's own, if
+   * `organizationAccess` allows the user `"read"`.
+   * @default undefined (the user's own uploads, without their organizations')
+   */
+  organizationId?: string;
 }
 
 /** One page of a user's uploads, newest first. */
@@ -185,7 +204,7 @@ export interface Uploads {
   createDownloadURL(key: string, options: DownloadURLOptions): Promise<PresignedDownload>;
   /** Deletes the object and marks the record deleted. Deleting twice is not an error. */
   deleteUpload(key: string, options: OwnerCheck): Promise<UploadRecord>;
-  /** A user's uploads, newest first, a page at a time. */
+  /** A user's uploads (or, with `organizationId`, an organization's), newest first, a page at a time. */
   listUploads(ownerId: string, options?: ListUploadsOptions): Promise<UploadPage>;
   /** `<publicBaseURL>/<key>`, or `null` without a `publicBaseURL`. */
   publicURL(key: string): string | null;

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireUser } from "@/auth";
 import { db, users } from "@/db";
 import { ChangeEmailForm, ChangePasswordForm, DeleteAccountForm } from "./account-forms";
@@ -27,6 +28,12 @@ export default async function AccountPage({ searchParams }: PageProps<"/account"
         </p>
       </section>
       <SessionsSection userId={user.id} currentSessionId={sessionId} />
+      <section className="card" aria-labelledby="api-keys-title">
+        <h2 id="api-keys-title">API keys</h2>
+        <p>
+          Let a script or another server read your notes. <Link href="/account/api-keys">Manage API keys</Link>
+        </p>
+      </section>
       <section className="card" aria-labelledby="password-title">
         <h2 id="password-title">Change password</h2>
         <ChangePasswordForm />

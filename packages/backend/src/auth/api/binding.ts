@@ -102,7 +102,11 @@ export function createAPIBinding(
     if (freshness === "fresh" && core.now() - found.signedInAt.getTime() > settings.session.freshAge * 1000) {
       throw new StaleSessionError("Sign in again to continue.");
     }
-    return { ip: meta.ip, session: { userId: found.record.session.userId, sessionId: found.record.session.id } };
+    return {
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      session: { userId: found.record.session.userId, sessionId: found.record.session.id },
+    };
   }
 
   const caller: Caller = {
@@ -111,7 +115,7 @@ export function createAPIBinding(
       if (!meta) return fallback.caller.flow();
       const found = await resolve(meta.api);
       const session = found ? { userId: found.record.session.userId, sessionId: found.record.session.id } : null;
-      return { ip: meta.ip, session };
+      return { ip: meta.ip, userAgent: meta.userAgent, session };
     },
     async signedIn(freshness): Promise<SignedInContext> {
       const meta = apiRequest();
@@ -146,7 +150,7 @@ export function createAPIBinding(
       const meta = apiRequest();
       if (!meta) return fallback.sessionAccess.current();
       const found = await resolve(meta.api);
-      return found ? { session: found.session, signedInAt: found.signedInAt } : null;
+      return found ? { session: found.session, signedInAt: found.signedInAt, organization: found.organization } : null;
     },
     fromRequest: (request) => fallback.sessionAccess.fromRequest(request),
     fromToken: (token) => fallback.sessionAccess.fromToken(token),

@@ -2,11 +2,13 @@ import * as z from "zod";
 import type { ErrorCode } from "../../shared/errors.js";
 import type { AuthJs } from "../authjs/config.js";
 import type { AuthContext } from "../context.js";
+import type { AccessTokenMethods } from "../features/access-tokens.js";
 import type { AccountDeletionMethods } from "../features/account-deletion.js";
 import type { EmailChangeMethods } from "../features/email-change.js";
 import type { EmailVerificationMethods } from "../features/email-verification.js";
 import type { PasswordChangeMethods } from "../features/password-change.js";
 import type { PasswordResetMethods } from "../features/password-reset.js";
+import type { RefreshTokenMethods } from "../features/refresh-tokens.js";
 import type { RegistrationMethods } from "../features/registration.js";
 import type { SessionMethods } from "../features/sessions.js";
 import type { APIRequestState, RequestMeta } from "../request/scope.js";
@@ -41,7 +43,9 @@ export type APIMethods = SessionMethods &
   PasswordResetMethods &
   PasswordChangeMethods &
   EmailChangeMethods &
-  AccountDeletionMethods;
+  AccountDeletionMethods &
+  AccessTokenMethods &
+  RefreshTokenMethods;
 
 /** @internal What the endpoints are built on. */
 export interface APIDeps {
@@ -52,6 +56,8 @@ export interface APIDeps {
   origins: OriginPolicy;
   /** Sign-up does not sign in when either is on (better-auth's `requireEmailVerification`/`autoSignIn: false`). */
   noSignInAfterSignUp: boolean;
+  /** Which token options are on: their endpoints answer 404 otherwise. */
+  tokens: { access: boolean; refresh: boolean };
 }
 
 /** @internal The message of a field that is missing or of the wrong type. */

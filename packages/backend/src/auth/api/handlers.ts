@@ -14,6 +14,7 @@ import type { APISettings } from "./options.js";
 import { createOriginPolicy } from "./origins.js";
 import { sessionEndpoints } from "./sessions.js";
 import { signInEndpoints } from "./sign-in.js";
+import { tokenEndpoints } from "./tokens.js";
 
 /** A route handler, as Next.js calls it. */
 export type RouteHandler = (request: Request) => Promise<Response>;
@@ -45,6 +46,8 @@ export interface APIHandlerSettings {
   authURL?: string | undefined;
   registration: { enumerationSafe: boolean };
   emailVerification: { required: boolean };
+  accessTokens?: unknown;
+  refreshTokens?: unknown;
 }
 
 /** @internal The JSON API's handlers: its endpoints under `basePath`, Auth.js's for the rest. */
@@ -67,11 +70,13 @@ export function createAPIHandlers(
     // better-auth answers a sign-up without a session when sign-up must not tell a taken address
     // from a new one, and when the address must be verified first.
     noSignInAfterSignUp: settings.registration.enumerationSafe || settings.emailVerification.required,
+    tokens: { access: Boolean(settings.accessTokens), refresh: Boolean(settings.refreshTokens) },
   };
   const endpoints: Record<string, Endpoint> = {
     ...signInEndpoints(deps),
     ...sessionEndpoints(deps),
     ...accountEndpoints(deps),
+    ...tokenEndpoints(deps),
   };
   const paths = new Set(Object.keys(endpoints).map((key) => key.slice(key.indexOf(" ") + 1)));
   let warned = false;

@@ -2,6 +2,7 @@ import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
 import type { QueryDatabase } from "../../database/dialect.js";
 import { normalizeEmail } from "../accounts/email.js";
+import type { AuditLog } from "../audit/log.js";
 import { createTokenStore, type TokenStore } from "../links/token-store.js";
 import { currentRequestMeta, storableIP, takeDeferredWrites } from "../request/scope.js";
 import type { ResolvedSessionRow, SessionStore } from "../session/store.js";
@@ -24,6 +25,7 @@ export function createAuthAdapter(
   tables: AuthTables,
   store: SessionStore,
   tokens: TokenStore = createTokenStore(db, tables.verificationTokens),
+  audit?: AuditLog,
 ): Adapter {
   const base = DrizzleAdapter(db, {
     usersTable: tables.users,
@@ -52,9 +54,30 @@ export function createAuthAdapter(
     async createSession({ sessionToken, userId, expires }) {
       const meta = currentRequestMeta();
       const row = await store.create(
-        { sessionToken, userId, expires, ipAddress: storableIP(meta?.ip), userAgent: meta?.userAgent ?? null },
+        {
+          sessionToken,
+          userId,
+          expires,
+          ipAddress: storableIP(meta?.ip),
+          userAgent: meta?.userAgent ?? null,
+        },
         // The credentials sign-in's lockout reset rides along with its session row.
         takeDeferredWrites(),
+        audit
+          ? {
+              // Every sign-in through Auth.js (credentials, OAuth, email link) ends here: its audit event
+              // commits with the session row.
+              also: (q, session) => [
+                audit.insert(q, {
+                  action: "user.signed_in",
+                  actorId: userId,
+                  userId,
+                  target: { type: "session", id: session.id },
+                  details: meta?.signInProvider ? { provider: meta.signInProvider } : null,
+                }),
+              ],
+            }
+          : undefined,
       );
       return toAdapterSession(row);
     },

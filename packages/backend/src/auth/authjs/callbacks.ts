@@ -32,6 +32,10 @@ export function librarySession(params: { session: Row; user?: Row; token?: Row }
       },
       expires: toISO(session.expires),
       ...(typeof session.id === "string" && { sessionId: session.id }),
+      // Present only with organizations on (the session lookup then reads it).
+      ...(session.activeOrganizationId !== undefined && {
+        activeOrganizationId: stringOrNull(session.activeOrganizationId),
+      }),
     };
   }
   const jwt = token ?? {};

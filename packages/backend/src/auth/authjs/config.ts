@@ -1,10 +1,12 @@
 import NextAuth, { type NextAuthConfig, type NextAuthResult } from "next-auth";
 import type { AdapterUser } from "next-auth/adapters";
+import { auditedSignIn } from "../audit/sign-in.js";
 import type { AuthConfigSettings } from "../config-options.js";
 import { CREDENTIALS_PROVIDER_ID } from "../constants.js";
 import type { AuthContext } from "../context.js";
 import type { EmailSignInSettings } from "../features/email-sign-in.js";
 import { createPasswordSignIn, type PasswordSignIn } from "../password/sign-in.js";
+import { currentRequestMeta } from "../request/scope.js";
 import type { ResolvedSessionRow, SessionAndUser } from "../session/store.js";
 import { generateSessionToken } from "../session/token.js";
 import type { AuthSession } from "../session/types.js";
@@ -54,7 +56,7 @@ export function createAuthJs(ctx: AuthContext, settings: AuthJsSettings): AuthJs
   const { db, tables } = ctx;
   const { maxAge, updateAge } = settings.session;
   const jwtStrategy = settings.session.strategy === "jwt";
-  const adapter = createAuthAdapter(db, tables, ctx.sessions, ctx.tokens);
+  const adapter = createAuthAdapter(db, tables, ctx.sessions, ctx.tokens, ctx.audit);
   const linking = accountLinking(ctx, settings.accountLinking);
   const policies: SignInPolicy[] = [emailSignInPolicy(ctx, settings.emailSignIn), linking.signIn];
 
@@ -66,6 +68,9 @@ export function createAuthJs(ctx: AuthContext, settings: AuthJsSettings): AuthJs
         const answer = await policy(params);
         if (answer !== undefined) return answer;
       }
+      // For the audit event the adapter writes with the session row.
+      const meta = currentRequestMeta();
+      if (meta && params.account?.provider) meta.signInProvider = params.account.provider;
       return true;
     },
   });
@@ -73,7 +78,7 @@ export function createAuthJs(ctx: AuthContext, settings: AuthJsSettings): AuthJs
 
   const providers: NextAuthConfig["providers"] = [...settings.providers];
   const passwordSignIn = settings.credentials
-    ? createPasswordSignIn(ctx, { requireEmailVerification: settings.emailVerification.required })
+    ? auditedSignIn(ctx, createPasswordSignIn(ctx, { requireEmailVerification: settings.emailVerification.required }))
     : null;
   if (passwordSignIn) providers.unshift(credentialsProvider(passwordSignIn));
   if (settings.emailSignIn.enabled) {

@@ -10,7 +10,7 @@ import {
 } from "../../shared/errors.js";
 import { fnSchema as fn, relativePathSchema as relativePath, secondsSchema as seconds } from "../../shared/schemas.js";
 import { parseInput } from "../../shared/validate.js";
-import type { AuthContext } from "../context.js";
+import type { AuthContext, FlowContext } from "../context.js";
 import { consumeLink, limitConfirm, limitMail } from "../links/flows.js";
 import { defaultEmailTemplates, type EmailTemplate, type LinkEmailParams } from "../mail/templates.js";
 import { proofInputSchema, type ReauthenticateOptions } from "../password/verify.js";
@@ -103,13 +103,25 @@ export interface AccountDeletionMethods {
 export function accountDeletion(ctx: AuthContext, settings: AccountDeletionSettings): AccountDeletionMethods {
   const { db, tables } = ctx;
 
-  async function deleteUser(user: AuthUser): Promise<void> {
+  async function deleteUser(user: AuthUser, caller: FlowContext): Promise<void> {
     // The hook gets the database the batch runs on (PostgreSQL: the transaction itself), so the
     // queries it returns are part of the deletion's transaction.
     await ctx.dialect.batch(db, async (q) => {
+      // Other features first (organizations refuses while the user is a last owner): nothing of
+      // yours runs for a deletion that is refused.
+      const others: Statement[] = [];
+      for (const listener of ctx.hooks.userDeleting) others.push(...(await listener(q, user)));
       const extra = settings.beforeDelete ? await settings.beforeDelete({ user, db: q }) : undefined;
       if (extra === false) throw new ForbiddenError("This account cannot be deleted now.");
-      const statements = [...(extra ?? [])] as unknown as Statement[];
+      const statements = [...(extra ?? []), ...others] as unknown as Statement[];
+      statements.push(
+        ctx.audit.insert(q, {
+          action: "user.deleted",
+          actorId: caller.session?.userId ?? null,
+          userId: user.id,
+          request: caller,
+        }),
+      );
       // Sign-in tokens written by Auth.js carry only the address; the others cascade with the user.
       if (user.email) {
         statements.push(
@@ -141,7 +153,7 @@ export function accountDeletion(ctx: AuthContext, settings: AccountDeletionSetti
           "Confirm by email: this account has no password, so deleting it needs the link requestAccountDeletion() sends.",
         );
       }
-      await deleteUser(user);
+      await deleteUser(user, caller);
       await ctx.caller.clearSessionCookie();
       return { userId: user.id };
     },
@@ -172,7 +184,7 @@ export function accountDeletion(ctx: AuthContext, settings: AccountDeletionSetti
       await limitConfirm(ctx, caller);
       const { row, user } = await consumeLink(ctx, token, "delete-account", caller, { sameEmail: true });
       try {
-        await deleteUser(user);
+        await deleteUser(user, caller);
       } catch (error) {
         // Refused (or failed) before anything was deleted: the link may be used again.
         await ctx.tokens.restore(row).catch(() => undefined);

@@ -191,6 +191,12 @@ export function emailChange(ctx: AuthContext, settings: EmailChangeSettings): Em
                 inArray(tables.verificationTokens.purpose, STALE_PURPOSES),
               ),
             ),
+          ctx.audit.insert(q, {
+            action: "user.email_changed",
+            actorId: caller.session?.userId ?? null,
+            userId: user.id,
+            request: caller,
+          }),
         ])) as [unknown, { id: string }[]];
       } catch (error) {
         const converted = toConflictError(error);

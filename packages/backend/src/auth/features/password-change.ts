@@ -38,6 +38,7 @@ export function passwordChange(ctx: AuthContext): PasswordChangeMethods {
       const [, revoked] = (await ctx.dialect.batch(ctx.db, (q) => [
         ctx.credentials.set(q, user.id, passwordHash),
         ctx.sessions.revokeStatement(q, user.id, caller.session.sessionId),
+        ctx.audit.insert(q, { action: "user.password_changed", actorId: user.id, userId: user.id, request: caller }),
       ])) as [unknown, { id: string }[]];
       return { revokedSessions: revoked.length };
     },

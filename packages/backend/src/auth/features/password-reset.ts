@@ -100,6 +100,13 @@ export function passwordReset(ctx: AuthContext, settings: PasswordResetSettings)
         ...(user.emailVerified ? [] : ctx.claim.statements(q, user.id, { sessionId: keep })),
         ctx.credentials.set(q, user.id, passwordHash),
         ...(lift ? [lift.statement(q)] : []),
+        ctx.audit.insert(q, {
+          action: "user.password_reset",
+          actorId: caller.session?.userId ?? null,
+          userId: user.id,
+          details: user.emailVerified ? null : { claimed: true },
+          request: caller,
+        }),
       ])) as [{ id: string }[]];
       await ctx.caller.markKnownDevice(row.identifier);
       return { userId: user.id, email: row.identifier, revokedSessions: revoked.length };

@@ -1,3 +1,4 @@
+import { and, eq, ne } from "drizzle-orm";
 import { assertArgument, isOptionalObject } from "../../shared/arguments.js";
 import { StaleSessionError, UnauthorizedError } from "../../shared/errors.js";
 import type { AuthContext } from "../context.js";
@@ -45,8 +46,18 @@ export interface SessionMethods {
   revokeOtherSessions(userId: string, currentSessionId: string): Promise<number>;
   /** Ends every session of the user; returns how many. */
   revokeAllSessions(userId: string): Promise<number>;
-  /** Deletes expired sessions, dead rate-limit rows and expired link tokens; run it from a cron job. */
-  prune(): Promise<{ sessions: number; rateLimits: number; verificationTokens: number }>;
+  /**
+   * Deletes expired sessions, dead rate-limit rows, expired link tokens, expired refresh tokens,
+   * retired signing keys and audit events past `audit.retention`; run it from a cron job.
+   */
+  prune(): Promise<{
+    sessions: number;
+    rateLimits: number;
+    verificationTokens: number;
+    refreshTokens: number;
+    signingKeys: number;
+    auditEvents: number;
+  }>;
   /**
    * The client address of the current request as the rate limits see it (`rateLimit.clientIP`):
    * an IP, `"unknown"` when the request's address cannot be trusted, or null outside a request.
@@ -63,6 +74,39 @@ function isId(value: unknown): value is string {
 /** @internal Reading, requiring, listing and ending sessions. */
 export function sessionHelpers(ctx: AuthContext): SessionMethods {
   const { sessions, sessionAccess } = ctx;
+
+  /**
+   * Ends sessions of `userId` (one, or all but `keep`) with a `session.revoked` event in the same
+   * transaction, written only when a session ended; returns how many ended.
+   */
+  async function revokeAudited(
+    userId: string,
+    which: { sessionId: string } | { keep: string | null },
+    scope: "one" | "others" | "all",
+  ): Promise<number> {
+    const table = ctx.tables.sessions;
+    const caller = await ctx.caller.flow();
+    const where =
+      "sessionId" in which
+        ? and(eq(table.userId, userId), eq(table.id, which.sessionId))
+        : and(eq(table.userId, userId), which.keep ? ne(table.id, which.keep) : undefined);
+    const [, ended] = (await ctx.dialect.batch(ctx.db, (q) => {
+      const guard = ctx.audit.guard(
+        q,
+        {
+          action: "session.revoked",
+          actorId: caller.session?.userId ?? null,
+          userId,
+          target: "sessionId" in which ? { type: "session", id: which.sessionId } : null,
+          details: { scope },
+          request: caller,
+        },
+        { table, where },
+      );
+      return [guard.statement, q.delete(table).where(and(where, guard.recorded)).returning({ id: table.id })];
+    })) as [unknown, { id: string }[]];
+    return ended.length;
+  }
 
   function deny(error: Error, options: RequireUserOptions | undefined): never {
     const target = options?.redirectTo ?? ctx.settings.redirectUnauthenticatedTo;
@@ -110,16 +154,21 @@ export function sessionHelpers(ctx: AuthContext): SessionMethods {
     async revokeSession(userId, sessionId) {
       assertArgument(isId(userId), "revokeSession", "userId", "a user id (string)");
       assertArgument(isId(sessionId), "revokeSession", "sessionId", "a session id (string)");
-      return sessions.revoke(userId, sessionId);
+      if (!ctx.dialect.canBeId(userId) || !ctx.dialect.canBeId(sessionId)) return false;
+      return (await revokeAudited(userId, { sessionId }, "one")) > 0;
     },
     async revokeOtherSessions(userId, currentSessionId) {
       assertArgument(isId(userId), "revokeOtherSessions", "userId", "a user id (string)");
       assertArgument(isId(currentSessionId), "revokeOtherSessions", "currentSessionId", "a session id (string)");
-      return sessions.revokeOthers(userId, currentSessionId);
+      if (!ctx.dialect.canBeId(userId)) return 0;
+      // A session id that cannot be one keeps nothing, as it matches no row.
+      const keep = ctx.dialect.canBeId(currentSessionId) ? currentSessionId : null;
+      return revokeAudited(userId, { keep }, "others");
     },
     async revokeAllSessions(userId) {
       assertArgument(isId(userId), "revokeAllSessions", "userId", "a user id (string)");
-      return sessions.revokeAll(userId);
+      if (!ctx.dialect.canBeId(userId)) return 0;
+      return revokeAudited(userId, { keep: null }, "all");
     },
     getClientIP: () => ctx.caller.ip(),
     async prune() {
@@ -127,6 +176,9 @@ export function sessionHelpers(ctx: AuthContext): SessionMethods {
         sessions: await sessions.pruneExpired(),
         rateLimits: await ctx.limiter.prune(),
         verificationTokens: await ctx.tokens.prune(),
+        refreshTokens: await ctx.refreshTokens.prune(new Date(ctx.now())),
+        signingKeys: ctx.accessTokens ? await ctx.accessTokens.prune(ctx.now()) : 0,
+        auditEvents: await ctx.audit.prune(),
       };
     },
   };

@@ -18,7 +18,15 @@ export type { LockoutSettings, RateLimitRuleSettings, RateLimitStore, SideRead }
 export { databaseStore, memoryStore };
 
 /** The actions that are rate limited. */
-export type RateLimitBucket = "sign-in" | "register" | "email" | "confirm" | "change-password" | "reauthenticate";
+export type RateLimitBucket =
+  | "sign-in"
+  | "register"
+  | "email"
+  | "confirm"
+  | "change-password"
+  | "reauthenticate"
+  | "invitation"
+  | "api-key";
 
 /**
  * @internal Whose failures a password attempt counts toward: every client that is not a known

@@ -1,5 +1,14 @@
-import { and, eq, lt, type SQL } from "drizzle-orm";
-import { type Dialect, dialectOf, type QueryDatabase } from "../../database/dialect.js";
+import { and, eq, inArray, lt, type SQL } from "drizzle-orm";
+import {
+  type AnyDatabase,
+  type Dialect,
+  dialectOf,
+  insertWhere,
+  type QueryDatabase,
+  type RowSource,
+  type Statement,
+  whenExists,
+} from "../../database/dialect.js";
 import type { TokenPurpose } from "../../database/tables.js";
 import { TokenError } from "../../shared/errors.js";
 import { generateSessionToken, hashSessionToken, isRandomToken } from "../session/token.js";
@@ -33,6 +42,22 @@ export interface TokenStore {
    * matched, `TOKEN_EXPIRED` when the row was past its expiry (it is gone either way).
    */
   consume(token: string, purpose: TokenPurpose, binding?: { userId?: string | null | undefined }): Promise<TokenRow>;
+  /**
+   * The row of a live token of `purpose`, without consuming it (a page that shows what a link is
+   * for before a button acts on it). Throws TokenError as `consume` does; an expired row is left
+   * for `prune`.
+   */
+  find(token: string, purpose: TokenPurpose): Promise<TokenRow>;
+  /**
+   * The statements that issue a token bound to `identifier` (not to a user) inside a flow's own
+   * batch, replacing that identifier's earlier tokens of `purpose`: only the latest link works.
+   */
+  issueStatements(
+    q: AnyDatabase,
+    input: { purpose: TokenPurpose; identifier: string; expiresIn: number; when?: RowSource | undefined },
+  ): { issued: IssuedToken; statements: Statement[] };
+  /** The statement that deletes every token of `purpose` whose identifier `identifiers` selects. */
+  removeStatement(q: AnyDatabase, purpose: TokenPurpose, identifiers: SQL): Statement;
   /** Puts a consumed row back, when the flow it was consumed for refused to go on. */
   restore(row: TokenRow): Promise<void>;
   /** Auth.js adapter `createVerificationToken`: `token` is already hashed by Auth.js. */
@@ -87,6 +112,35 @@ export function createTokenStore(
         throw new TokenError("This link has expired; ask for a new one.", { code: "TOKEN_EXPIRED" });
       }
       return row;
+    },
+    async find(token, purpose) {
+      if (!isRandomToken(token)) throw invalidToken();
+      const [row] = await db
+        .select()
+        .from(table)
+        .where(and(eq(table.token, hashSessionToken(token)), eq(table.purpose, purpose)))
+        .limit(1);
+      if (!row) throw invalidToken();
+      if (row.expires.getTime() <= Date.now()) {
+        throw new TokenError("This link has expired; ask for a new one.", { code: "TOKEN_EXPIRED" });
+      }
+      return row;
+    },
+    issueStatements(q, { purpose, identifier, expiresIn, when }) {
+      const token = generateSessionToken();
+      const expires = new Date(Date.now() + expiresIn * 1000);
+      const row = { identifier, token: hashSessionToken(token), expires, purpose, userId: null };
+      const statements: Statement[] = [
+        q
+          .delete(table)
+          .where(and(eq(table.identifier, identifier), eq(table.purpose, purpose), when && whenExists(when))),
+        // Only when the flow's own condition holds (its audit guard): INSERT … SELECT.
+        when ? insertWhere(q, dialect, table, row, when) : q.insert(table).values(row),
+      ];
+      return { issued: { token, expires }, statements };
+    },
+    removeStatement(q, purpose, identifiers) {
+      return q.delete(table).where(and(eq(table.purpose, purpose), inArray(table.identifier, identifiers)));
     },
     async restore(row) {
       await db.insert(table).values(row).onConflictDoNothing();

@@ -36,6 +36,16 @@ export interface EmailChangedParams {
   appName: string;
 }
 
+/** What the invitation to join an organization receives. */
+export interface InvitationEmailParams extends LinkEmailParams {
+  /** The organization's name. */
+  organizationName: string;
+  /** Who invited: their name, else their email; null when unknown. */
+  inviterName: string | null;
+  /** The role the invitee gets on accepting. */
+  role: string;
+}
+
 /** A template: builds the subject and both bodies of one kind of mail. */
 export type EmailTemplate<P> = (params: P) => EmailContent | Promise<EmailContent>;
 
@@ -58,6 +68,8 @@ export interface EmailTemplates {
   deleteAccount: EmailTemplate<LinkEmailParams>;
   /** The sign-in link. */
   signInLink: EmailTemplate<LinkEmailParams>;
+  /** The invitation to join an organization. */
+  organizationInvitation: EmailTemplate<InvitationEmailParams>;
 }
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -180,5 +192,18 @@ export const defaultEmailTemplates: Readonly<EmailTemplates> = Object.freeze({
       intro: [`Use this link to sign in to ${appName}.`],
       action: { label: `Sign in to ${appName}`, url },
       outro: [`The link works once and expires in ${describeLifetime(expires)}.`, ignore],
+    }),
+  organizationInvitation: ({ url, expires, appName, organizationName, inviterName, role }: InvitationEmailParams) =>
+    renderEmail({
+      subject: `Join ${organizationName} on ${appName}`,
+      intro: [
+        `${inviterName ?? "A member"} invited you to join ${organizationName} on ${appName} as ${role === "admin" || role === "owner" ? "an" : "a"} ${role}.`,
+        `Sign in (or create an account) with this email address, then accept the invitation.`,
+      ],
+      action: { label: `Open the invitation to ${organizationName}`, url },
+      outro: [
+        `The invitation expires in ${describeLifetime(expires)}.`,
+        "If you do not want to join, you can ignore this email or decline the invitation.",
+      ],
     }),
 });

@@ -129,10 +129,10 @@ export function createNextBinding(
 
   async function flow(): Promise<FlowContext> {
     const request = await readRequest();
-    if (!request) return { ip: null, session: null };
+    if (!request) return { ip: null, userAgent: null, session: null };
     const found = await current();
     const session = found ? { userId: found.session.user.id, sessionId: found.session.sessionId ?? null } : null;
-    return { ip: request.meta.ip, session };
+    return { ip: request.meta.ip, userAgent: request.meta.userAgent, session };
   }
 
   /** Marks this browser a known device of `account`, from a Server Action or Route Handler. */
@@ -166,6 +166,7 @@ export function createNextBinding(
       const request = await readRequest();
       return {
         ip: request?.meta.ip ?? null,
+        userAgent: request?.meta.userAgent ?? null,
         session: { userId: found.session.user.id, sessionId: found.session.sessionId ?? null },
       };
     },

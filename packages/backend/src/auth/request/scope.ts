@@ -24,6 +24,8 @@ export interface RequestMeta {
    * The adapter creates a user without the address when it did not.
    */
   oauthEmailVouched?: boolean | undefined;
+  /** Set by the signIn callback: the provider of the sign-in being completed, for its audit event. */
+  signInProvider?: string | undefined;
   /** Set while a JSON API request (`auth/api/`) is handled: the caller answers from it, not `next/headers`. */
   api?: APIRequestState | undefined;
   /**

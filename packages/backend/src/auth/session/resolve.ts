@@ -1,4 +1,4 @@
-import type { SessionAndUser, SessionStore } from "./store.js";
+import type { ActiveMembership, SessionAndUser, SessionStore } from "./store.js";
 import type { AuthSession } from "./types.js";
 
 /** @internal A database session token, resolved. */
@@ -10,6 +10,8 @@ export interface ResolvedToken {
   refreshedTo?: Date | undefined;
   /** The rows behind it (the JSON API answers with more of the user than `AuthSession` has). */
   record: SessionAndUser;
+  /** With organizations on: the membership of the session's active organization. */
+  organization?: ActiveMembership | null | undefined;
 }
 
 /**
@@ -31,6 +33,7 @@ export function createTokenResolver(
       signedInAt: found.session.createdAt,
       refreshedTo: found.refreshedTo,
       record: found,
+      organization: found.organization,
     };
   };
 }

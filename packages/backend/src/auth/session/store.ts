@@ -5,8 +5,10 @@ import {
   type Dialect,
   dialectOf,
   type QueryDatabase,
+  type Statement,
 } from "../../database/dialect.js";
 import { deleteInBatches } from "../../shared/batches.js";
+import { uuidv7 } from "../../utils/uuidv7.js";
 import type { AuthTables } from "../tables.js";
 import { hashSessionToken, isRandomToken } from "./token.js";
 
@@ -38,10 +40,22 @@ export type ResolvedSessionRow = Pick<
   "sessionToken" | "id" | "userId" | "expires" | "createdAt" | "updatedAt"
 >;
 
+/** @internal The caller's membership of the session's active organization, read with the session. */
+export interface ActiveMembership {
+  organizationId: string;
+  memberId: string;
+  role: string;
+}
+
 /** @internal What a session token resolves to. */
 export interface SessionAndUser {
-  session: ResolvedSessionRow;
+  session: ResolvedSessionRow & { activeOrganizationId?: string | null };
   user: UserRow;
+  /**
+   * With organizations on: the membership of the session's active organization, or null (none
+   * set, the organization deleted, or the user no longer a member of it). Absent when off.
+   */
+  organization?: ActiveMembership | null;
 }
 
 /** @internal What {@link SessionStore.resolve} found. */
@@ -56,8 +70,9 @@ export interface SessionStore {
   /** Auth.js's rules exactly: expired → deleted and null; due → expiry pushed to now + maxAge. */
   resolve(token: string, settings: { maxAge: number; updateAge: number }): Promise<ResolvedSession | null>;
   /**
-   * Inserts a session row; `writes` (what the sign-in still owes, `request/scope.ts`) go in the
-   * same round trip ({@link Dialect.withWrites}).
+   * Inserts a session row; `writes` (what the sign-in still owes, `request/scope.ts`) and `also`
+   * (statements built on the same database, such as the sign-in's audit event, which commit with
+   * the row or not at all) go in the same round trip ({@link Dialect.withWrites}).
    */
   create(
     data: {
@@ -68,6 +83,7 @@ export interface SessionStore {
       userAgent?: string | null;
     },
     writes?: readonly DeferredWrite[],
+    options?: { also?: (q: AnyDatabase, row: { id: string }) => Statement[] },
   ): Promise<SessionRow>;
   update(token: string, expires: Date): Promise<SessionRow | null>;
   delete(token: string): Promise<SessionRow | null>;
@@ -89,10 +105,16 @@ export type RevokeStatement = PromiseLike<{ id: string }[]>;
 /** @internal */
 export function createSessionStore(
   db: QueryDatabase,
-  tables: Pick<AuthTables, "sessions" | "users">,
+  tables: Pick<AuthTables, "sessions" | "users"> & Partial<Pick<AuthTables, "members">>,
   dialect: Dialect = dialectOf(db),
+  options: { activeMember?: boolean } = {},
 ): SessionStore {
   const { sessions, users } = tables;
+  // Organizations on: the same query also reads the caller's membership of the session's active
+  // organization (a LEFT JOIN on the unique (organization, user) index), so requireMember() of
+  // the active organization costs no query beyond the session's own, and a removed member's very
+  // next request finds no membership.
+  const members = options.activeMember ? tables.members : undefined;
   // One indexed point query (unique token hash, then the users primary key), built once. The user
   // row comes back as one json_object column: @libsql/client describes every result column on
   // every call, and that cost, not SQLite, dominated the lookup (bench/RESULTS.md). Every column
@@ -100,6 +122,28 @@ export function createSessionStore(
   // reach the callbacks, decoded by each column's own driver mapping.
   const userColumns = Object.entries(getTableColumns(users));
   const userJSON = dialect.jsonObject(userColumns);
+  const base = db
+    .select({
+      id: sessions.id,
+      userId: sessions.userId,
+      expires: sessions.expires,
+      createdAt: sessions.createdAt,
+      updatedAt: sessions.updatedAt,
+      user: userJSON,
+      ...(members && {
+        activeOrganizationId: sessions.activeOrganizationId,
+        memberId: members.id,
+        memberRole: members.role,
+      }),
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId));
+  const joined = members
+    ? base.leftJoin(
+        members,
+        and(eq(members.organizationId, sessions.activeOrganizationId), eq(members.userId, sessions.userId)),
+      )
+    : base;
   const byHash = dialect.prepareFirst<{
     id: string;
     userId: string;
@@ -107,21 +151,12 @@ export function createSessionStore(
     createdAt: Date;
     updatedAt: Date;
     user: unknown;
+    activeOrganizationId?: string | null;
+    memberId?: string | null;
+    memberRole?: string | null;
   }>(
-    db
-      .select({
-        id: sessions.id,
-        userId: sessions.userId,
-        expires: sessions.expires,
-        createdAt: sessions.createdAt,
-        updatedAt: sessions.updatedAt,
-        user: userJSON,
-      })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(sessions.sessionToken, sql.placeholder("hash")))
-      .limit(1),
-    "tetrastack_session_by_hash",
+    joined.where(eq(sessions.sessionToken, sql.placeholder("hash"))).limit(1),
+    members ? "tetrastack_session_by_hash_with_member" : "tetrastack_session_by_hash",
   );
   const decodeUser = (json: unknown): UserRow => {
     const raw = dialect.parseJSONObject(json);
@@ -151,8 +186,17 @@ export function createSessionStore(
     if (!isRandomToken(token)) return null;
     const row = await byHash({ hash: hashSessionToken(token) });
     if (!row) return null;
-    const { user, ...session } = row;
-    return { session: { ...session, sessionToken: token }, user: decodeUser(user) };
+    const { user, activeOrganizationId, memberId, memberRole, ...session } = row;
+    if (!members) return { session: { ...session, sessionToken: token }, user: decodeUser(user) };
+    const organization =
+      activeOrganizationId && memberId && memberRole
+        ? { organizationId: activeOrganizationId, memberId, role: memberRole }
+        : null;
+    return {
+      session: { ...session, sessionToken: token, activeOrganizationId: organization?.organizationId ?? null },
+      user: decodeUser(user),
+      organization,
+    };
   }
 
   async function update(token: string, expires: Date): Promise<SessionRow | null> {
@@ -190,17 +234,19 @@ export function createSessionStore(
       }
       return found;
     },
-    async create(data, writes = []) {
+    async create(data, writes = [], options) {
       const values = {
+        id: uuidv7(),
         sessionToken: hashSessionToken(data.sessionToken),
         userId: data.userId,
         expires: data.expires,
         ipAddress: data.ipAddress ?? null,
         userAgent: data.userAgent ?? null,
       };
+      const also = options?.also;
       const [row] = (await dialect.withWrites(
         db,
-        (q) => writes.map((write) => write.statement(q)),
+        (q) => [...writes.map((write) => write.statement(q)), ...(also ? also(q, { id: values.id }) : [])],
         (q) => q.insert(sessions).values(values).returning(),
       )) as SessionRow[];
       if (!row) throw new Error("createSession: the insert returned no row");

@@ -38,5 +38,61 @@ export const migrations: readonly Migration[] = [
       "CREATE INDEX \"verification_tokens_user_id_purpose_idx\" ON \"verification_tokens\" USING btree (\"user_id\",\"purpose\");",
       "CREATE INDEX \"verification_tokens_expires_idx\" ON \"verification_tokens\" USING btree (\"expires\");"
     ]
+  },
+  {
+    "tag": "0001_tokens",
+    "hash": "eebfa45021996dae8913266b66fa87eb4e3d3af4fc87f5370232e7fe8b9343ce",
+    "createdAt": 1796163175214,
+    "statements": [
+      "CREATE TABLE \"api_keys\" (\n\t\"id\" uuid PRIMARY KEY NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"key_hash\" text NOT NULL,\n\t\"prefix\" text NOT NULL,\n\t\"last_four\" text NOT NULL,\n\t\"scopes\" jsonb NOT NULL,\n\t\"expires_at\" timestamp with time zone,\n\t\"last_used_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone NOT NULL,\n\t\"updated_at\" timestamp with time zone NOT NULL\n);",
+      "CREATE TABLE \"jwks\" (\n\t\"id\" uuid PRIMARY KEY NOT NULL,\n\t\"kid\" text NOT NULL,\n\t\"algorithm\" text NOT NULL,\n\t\"public_key\" text NOT NULL,\n\t\"private_key\" text NOT NULL,\n\t\"slot\" text NOT NULL,\n\t\"not_before\" timestamp with time zone NOT NULL,\n\t\"not_after\" timestamp with time zone NOT NULL,\n\t\"expires_at\" timestamp with time zone NOT NULL,\n\t\"created_at\" timestamp with time zone NOT NULL,\n\t\"updated_at\" timestamp with time zone NOT NULL\n);",
+      "CREATE TABLE \"refresh_tokens\" (\n\t\"id\" uuid PRIMARY KEY NOT NULL,\n\t\"token_hash\" text NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"family_id\" uuid NOT NULL,\n\t\"session_id\" uuid,\n\t\"parent_id\" uuid,\n\t\"handoff\" text,\n\t\"expires_at\" timestamp with time zone NOT NULL,\n\t\"family_expires_at\" timestamp with time zone NOT NULL,\n\t\"used_at\" timestamp with time zone,\n\t\"revoked_at\" timestamp with time zone,\n\t\"reuse_detected_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone NOT NULL,\n\t\"updated_at\" timestamp with time zone NOT NULL\n);",
+      "ALTER TABLE \"api_keys\" ADD CONSTRAINT \"api_keys_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+      "ALTER TABLE \"refresh_tokens\" ADD CONSTRAINT \"refresh_tokens_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+      "ALTER TABLE \"refresh_tokens\" ADD CONSTRAINT \"refresh_tokens_session_id_sessions_id_fk\" FOREIGN KEY (\"session_id\") REFERENCES \"public\".\"sessions\"(\"id\") ON DELETE set null ON UPDATE no action;",
+      "CREATE UNIQUE INDEX \"api_keys_key_hash_unique\" ON \"api_keys\" USING btree (\"key_hash\");",
+      "CREATE INDEX \"api_keys_user_id_idx\" ON \"api_keys\" USING btree (\"user_id\");",
+      "CREATE UNIQUE INDEX \"jwks_kid_unique\" ON \"jwks\" USING btree (\"kid\");",
+      "CREATE UNIQUE INDEX \"jwks_slot_unique\" ON \"jwks\" USING btree (\"slot\");",
+      "CREATE INDEX \"jwks_expires_at_idx\" ON \"jwks\" USING btree (\"expires_at\");",
+      "CREATE UNIQUE INDEX \"refresh_tokens_token_hash_unique\" ON \"refresh_tokens\" USING btree (\"token_hash\");",
+      "CREATE UNIQUE INDEX \"refresh_tokens_parent_id_unique\" ON \"refresh_tokens\" USING btree (\"parent_id\");",
+      "CREATE INDEX \"refresh_tokens_user_id_idx\" ON \"refresh_tokens\" USING btree (\"user_id\");",
+      "CREATE INDEX \"refresh_tokens_family_id_idx\" ON \"refresh_tokens\" USING btree (\"family_id\");",
+      "CREATE INDEX \"refresh_tokens_session_id_idx\" ON \"refresh_tokens\" USING btree (\"session_id\");",
+      "CREATE INDEX \"refresh_tokens_expires_at_idx\" ON \"refresh_tokens\" USING btree (\"expires_at\");"
+    ]
+  },
+  {
+    "tag": "0002_organizations",
+    "hash": "5a5d212c4b2cd04a8eec617d388d371398a1c803ad10ebe2c8b888f636496e74",
+    "createdAt": 1796166717873,
+    "statements": [
+      "CREATE TABLE \"audit_events\" (\n\t\"id\" uuid PRIMARY KEY NOT NULL,\n\t\"action\" text NOT NULL,\n\t\"actor_id\" uuid,\n\t\"user_id\" uuid,\n\t\"organization_id\" uuid,\n\t\"target_type\" text,\n\t\"target_id\" text,\n\t\"ip_address\" text,\n\t\"user_agent\" text,\n\t\"details\" jsonb,\n\t\"created_at\" timestamp with time zone NOT NULL\n);",
+      "CREATE TABLE \"invitations\" (\n\t\"id\" uuid PRIMARY KEY NOT NULL,\n\t\"organization_id\" uuid NOT NULL,\n\t\"email\" text NOT NULL,\n\t\"role\" text NOT NULL,\n\t\"inviter_id\" uuid,\n\t\"status\" text DEFAULT 'pending' NOT NULL,\n\t\"expires_at\" timestamp with time zone NOT NULL,\n\t\"created_at\" timestamp with time zone NOT NULL,\n\t\"updated_at\" timestamp with time zone NOT NULL\n);",
+      "CREATE TABLE \"members\" (\n\t\"id\" uuid PRIMARY KEY NOT NULL,\n\t\"organization_id\" uuid NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"role\" text NOT NULL,\n\t\"created_at\" timestamp with time zone NOT NULL,\n\t\"updated_at\" timestamp with time zone NOT NULL\n);",
+      "CREATE TABLE \"organizations\" (\n\t\"id\" uuid PRIMARY KEY NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"slug\" text NOT NULL,\n\t\"metadata\" jsonb,\n\t\"created_at\" timestamp with time zone NOT NULL,\n\t\"updated_at\" timestamp with time zone NOT NULL\n);",
+      "ALTER TABLE \"sessions\" ADD COLUMN \"active_organization_id\" uuid;",
+      "ALTER TABLE \"uploads\" ADD COLUMN \"organization_id\" uuid;",
+      "ALTER TABLE \"invitations\" ADD CONSTRAINT \"invitations_organization_id_organizations_id_fk\" FOREIGN KEY (\"organization_id\") REFERENCES \"public\".\"organizations\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+      "ALTER TABLE \"invitations\" ADD CONSTRAINT \"invitations_inviter_id_users_id_fk\" FOREIGN KEY (\"inviter_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE set null ON UPDATE no action;",
+      "ALTER TABLE \"members\" ADD CONSTRAINT \"members_organization_id_organizations_id_fk\" FOREIGN KEY (\"organization_id\") REFERENCES \"public\".\"organizations\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+      "ALTER TABLE \"members\" ADD CONSTRAINT \"members_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+      "CREATE INDEX \"audit_events_user_id_created_at_idx\" ON \"audit_events\" USING btree (\"user_id\",\"created_at\",\"id\");",
+      "CREATE INDEX \"audit_events_organization_id_created_at_idx\" ON \"audit_events\" USING btree (\"organization_id\",\"created_at\",\"id\");",
+      "CREATE INDEX \"audit_events_created_at_idx\" ON \"audit_events\" USING btree (\"created_at\");",
+      "CREATE UNIQUE INDEX \"invitations_organization_id_email_pending_unique\" ON \"invitations\" USING btree (\"organization_id\",\"email\") WHERE status = 'pending';",
+      "CREATE INDEX \"invitations_organization_id_status_idx\" ON \"invitations\" USING btree (\"organization_id\",\"status\");",
+      "CREATE INDEX \"invitations_email_status_idx\" ON \"invitations\" USING btree (\"email\",\"status\");",
+      "CREATE INDEX \"invitations_inviter_id_idx\" ON \"invitations\" USING btree (\"inviter_id\");",
+      "CREATE UNIQUE INDEX \"members_organization_id_user_id_unique\" ON \"members\" USING btree (\"organization_id\",\"user_id\");",
+      "CREATE INDEX \"members_user_id_idx\" ON \"members\" USING btree (\"user_id\");",
+      "CREATE INDEX \"members_organization_id_role_idx\" ON \"members\" USING btree (\"organization_id\",\"role\");",
+      "CREATE UNIQUE INDEX \"organizations_slug_unique\" ON \"organizations\" USING btree (\"slug\");",
+      "ALTER TABLE \"sessions\" ADD CONSTRAINT \"sessions_active_organization_id_organizations_id_fk\" FOREIGN KEY (\"active_organization_id\") REFERENCES \"public\".\"organizations\"(\"id\") ON DELETE set null ON UPDATE no action;",
+      "ALTER TABLE \"uploads\" ADD CONSTRAINT \"uploads_organization_id_organizations_id_fk\" FOREIGN KEY (\"organization_id\") REFERENCES \"public\".\"organizations\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+      "CREATE INDEX \"sessions_active_organization_id_idx\" ON \"sessions\" USING btree (\"active_organization_id\");",
+      "CREATE INDEX \"uploads_organization_id_created_at_idx\" ON \"uploads\" USING btree (\"organization_id\",\"created_at\");"
+    ]
   }
 ];

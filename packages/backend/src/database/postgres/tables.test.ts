@@ -32,6 +32,13 @@ type Twins = {
   authenticators: [typeof pg.authenticators, typeof sqlite.authenticators];
   rateLimits: [typeof pg.rateLimits, typeof sqlite.rateLimits];
   uploads: [typeof pg.uploads, typeof sqlite.uploads];
+  organizations: [typeof pg.organizations, typeof sqlite.organizations];
+  members: [typeof pg.members, typeof sqlite.members];
+  invitations: [typeof pg.invitations, typeof sqlite.invitations];
+  auditEvents: [typeof pg.auditEvents, typeof sqlite.auditEvents];
+  jwks: [typeof pg.jwks, typeof sqlite.jwks];
+  refreshTokens: [typeof pg.refreshTokens, typeof sqlite.refreshTokens];
+  apiKeys: [typeof pg.apiKeys, typeof sqlite.apiKeys];
 };
 
 const pairs = {
@@ -42,6 +49,13 @@ const pairs = {
   authenticators: [pg.authenticators, sqlite.authenticators],
   rateLimits: [pg.rateLimits, sqlite.rateLimits],
   uploads: [pg.uploads, sqlite.uploads],
+  organizations: [pg.organizations, sqlite.organizations],
+  members: [pg.members, sqlite.members],
+  invitations: [pg.invitations, sqlite.invitations],
+  auditEvents: [pg.auditEvents, sqlite.auditEvents],
+  jwks: [pg.jwks, sqlite.jwks],
+  refreshTokens: [pg.refreshTokens, sqlite.refreshTokens],
+  apiKeys: [pg.apiKeys, sqlite.apiKeys],
 } as const;
 
 describe("the PostgreSQL schema", () => {
@@ -59,6 +73,18 @@ describe("the PostgreSQL schema", () => {
     expectTypeOf<InferSelectModel<typeof pg.authenticators>["credentialBackedUp"]>().toEqualTypeOf<boolean>();
     expectTypeOf<InferSelectModel<typeof pg.uploads>["status"]>().toEqualTypeOf<sqlite.UploadStatus>();
     expectTypeOf<InferSelectModel<typeof pg.uploads>["size"]>().toEqualTypeOf<number>();
+    expectTypeOf<InferSelectModel<typeof pg.invitations>["status"]>().toEqualTypeOf<sqlite.InvitationStatus>();
+    expectTypeOf<InferSelectModel<typeof pg.invitations>["expiresAt"]>().toEqualTypeOf<Date>();
+    expectTypeOf<InferSelectModel<typeof pg.organizations>["metadata"]>().toEqualTypeOf<
+      InferSelectModel<typeof sqlite.organizations>["metadata"]
+    >();
+    expectTypeOf<InferSelectModel<typeof pg.auditEvents>["details"]>().toEqualTypeOf<
+      InferSelectModel<typeof sqlite.auditEvents>["details"]
+    >();
+    expectTypeOf<InferSelectModel<typeof pg.apiKeys>["scopes"]>().toEqualTypeOf<string[]>();
+    expectTypeOf<InferSelectModel<typeof sqlite.apiKeys>["scopes"]>().toEqualTypeOf<string[]>();
+    expectTypeOf<InferSelectModel<typeof pg.refreshTokens>["usedAt"]>().toEqualTypeOf<Date | null>();
+    expectTypeOf<InferSelectModel<typeof pg.jwks>["algorithm"]>().toEqualTypeOf<sqlite.SigningAlgorithm>();
     // The check can fail: two different tables do not pass it.
     // @ts-expect-error users and sessions have different columns
     expectTypeOf<Shape<typeof pg.users>>().toEqualTypeOf<Shape<typeof sqlite.sessions>>();
@@ -113,6 +139,11 @@ describe("the PostgreSQL schema", () => {
     expect(type(pg.authenticators, "counter")).toBe("integer");
     expect(type(pg.authenticators, "credentialBackedUp")).toBe("boolean");
     expect(type(pg.uploads, "size")).toBe("bigint");
+    expect(type(pg.members, "organizationId")).toBe("uuid");
+    expect(type(pg.sessions, "activeOrganizationId")).toBe("uuid");
+    expect(type(pg.organizations, "metadata")).toBe("jsonb");
+    expect(type(pg.auditEvents, "details")).toBe("jsonb");
+    expect(type(pg.auditEvents, "createdAt")).toBe("timestamp with time zone");
   });
 
   it("derives the relations' types on both dialects exactly as relations() written per table would", () => {
@@ -127,9 +158,14 @@ describe("the PostgreSQL schema", () => {
           authenticators: many(pg.authenticators),
           uploads: many(pg.uploads),
           verificationTokens: many(pg.verificationTokens),
+          members: many(pg.members),
         })),
         sessions: relations(pg.sessions, ({ one }) => ({
           user: one(pg.users, { fields: [pg.sessions.userId], references: [pg.users.id] }),
+          activeOrganization: one(pg.organizations, {
+            fields: [pg.sessions.activeOrganizationId],
+            references: [pg.organizations.id],
+          }),
         })),
         verificationTokens: relations(pg.verificationTokens, ({ one }) => ({
           user: one(pg.users, { fields: [pg.verificationTokens.userId], references: [pg.users.id] }),

@@ -1,10 +1,16 @@
 import { type Relation, sql, type TableRelationsHelpers } from "drizzle-orm";
-import { bigint, boolean, index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { uuidv7 } from "../../utils/uuidv7.js";
 import {
   type AccountType,
+  type AuditDetails,
   checkColumnName,
+  INVITATION_STATUSES,
+  type InvitationStatus,
+  insertInstant,
+  type OrganizationMetadata,
   packageRelations,
+  type SigningAlgorithm,
   type TokenPurpose,
   UPLOAD_STATUSES,
   type UploadStatus,
@@ -15,7 +21,15 @@ import { id, instant, timestamps } from "./columns.js";
 // TypeScript property names (the Auth.js adapter addresses columns by them), with PostgreSQL's
 // own types: `uuid` ids, `timestamptz` times, `boolean`. tables.test.ts keeps the two in step.
 
-export type { AccountType, TokenPurpose, UploadStatus } from "../model.js";
+export type {
+  AccountType,
+  AuditDetails,
+  InvitationStatus,
+  OrganizationMetadata,
+  SigningAlgorithm,
+  TokenPurpose,
+  UploadStatus,
+} from "../model.js";
 
 /**
  * People who can sign in. Property names are the ones `@auth/drizzle-adapter` expects; the id is
@@ -103,12 +117,17 @@ export const sessions = pgTable(
     ipAddress: text("ip_address"),
     /** `User-Agent` seen at sign-in, cut to 512 characters. */
     userAgent: text("user_agent"),
+    /** The organization this session works in (`setActiveOrganization`); null when none. */
+    activeOrganizationId: uuid("active_organization_id").references(() => organizations.id, {
+      onDelete: "set null",
+    }),
     ...timestamps(),
   },
   (table) => [
     uniqueIndex("sessions_id_unique").on(table.id),
     index("sessions_user_id_idx").on(table.userId),
     index("sessions_expires_idx").on(table.expires),
+    index("sessions_active_organization_id_idx").on(table.activeOrganizationId),
   ],
 );
 
@@ -192,16 +211,216 @@ export const uploads = pgTable(
     size: bigint("size", { mode: "number" }).notNull(),
     status: text("status", { enum: UPLOAD_STATUSES }).$type<UploadStatus>().notNull().default("pending"),
     etag: text("etag"),
+    /** The organization that owns the upload, if any; deleted with the organization. */
+    organizationId: uuid("organization_id").references(() => organizations.id, { onDelete: "cascade" }),
     ...timestamps(),
   },
   (table) => [
     uniqueIndex("uploads_key_unique").on(table.key),
     index("uploads_owner_id_created_at_idx").on(table.ownerId, table.createdAt),
     index("uploads_status_created_at_idx").on(table.status, table.createdAt),
+    index("uploads_organization_id_created_at_idx").on(table.organizationId, table.createdAt),
   ],
 );
 
-const relationsOf = packageRelations({ users, accounts, sessions, authenticators, verificationTokens, uploads });
+/**
+ * Tenants that own data and that users belong to through `members`; `slug` is unique. Deleting
+ * an organization deletes its members, invitations and everything an `organizationId()` column
+ * ties to it (see the SQLite schema).
+ */
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    /** A small JSON object of your own. Never secrets. */
+    metadata: jsonb("metadata").$type<OrganizationMetadata>(),
+    ...timestamps(),
+  },
+  (table) => [uniqueIndex("organizations_slug_unique").on(table.slug)],
+);
+
+/**
+ * An `organization_id` column (`uuid`) referencing `organizations.id`, deleted with the
+ * organization: the tenant owner of a row of yours. Index it in your table's extra config.
+ *
+ * @example
+ * const projects = pgTable("projects", { id: id(), organizationId: organizationId(), name: text("name").notNull(), ...timestamps() },
+ *   (t) => [index("projects_organization_id_idx").on(t.organizationId)])
+ */
+export function organizationId(name = "organization_id") {
+  checkColumnName("organizationId", name);
+  return uuid(name)
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade" });
+}
+
+/** Who belongs to an organization, with which role: one row per organization and user. */
+export const members = pgTable(
+  "members",
+  {
+    id: id(),
+    organizationId: organizationId(),
+    userId: userId(),
+    role: text("role").notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("members_organization_id_user_id_unique").on(table.organizationId, table.userId),
+    index("members_user_id_idx").on(table.userId),
+    index("members_organization_id_role_idx").on(table.organizationId, table.role),
+  ],
+);
+
+/**
+ * Invitations to join an organization, by email; the link's token lives only as a hash in
+ * `verification_tokens` (purpose `organization-invitation`, `identifier` = this row's id).
+ */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: id(),
+    organizationId: organizationId(),
+    email: text("email").notNull(),
+    role: text("role").notNull(),
+    inviterId: uuid("inviter_id").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: INVITATION_STATUSES }).$type<InvitationStatus>().notNull().default("pending"),
+    expiresAt: instant("expires_at").notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("invitations_organization_id_email_pending_unique")
+      .on(table.organizationId, table.email)
+      .where(sql`status = 'pending'`),
+    index("invitations_organization_id_status_idx").on(table.organizationId, table.status),
+    index("invitations_email_status_idx").on(table.email, table.status),
+    index("invitations_inviter_id_idx").on(table.inviterId),
+  ],
+);
+
+/** The audit log of security events (see the SQLite schema); ids without foreign keys, append-only. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: id(),
+    /** What happened, such as `user.signed_in` or `member.role_changed`. */
+    action: text("action").notNull(),
+    actorId: uuid("actor_id"),
+    userId: uuid("user_id"),
+    organizationId: uuid("organization_id"),
+    /** What the action was done to (`session`, `member`, `invitation`…) and its id. */
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    /** Small JSON details (the roles of a role change, a count…). */
+    details: jsonb("details").$type<AuditDetails>(),
+    createdAt: instant("created_at").notNull().$defaultFn(insertInstant),
+  },
+  (table) => [
+    index("audit_events_user_id_created_at_idx").on(table.userId, table.createdAt, table.id),
+    index("audit_events_organization_id_created_at_idx").on(table.organizationId, table.createdAt, table.id),
+    index("audit_events_created_at_idx").on(table.createdAt),
+  ],
+);
+
+/**
+ * Signing keys of the access tokens `/auth` issues with an asymmetric algorithm: the public JWK,
+ * the private JWK encrypted under a key derived from `AUTH_SECRET`, and a unique `slot` per
+ * rotation period (see the SQLite schema).
+ */
+export const jwks = pgTable(
+  "jwks",
+  {
+    id: id(),
+    /** The JWK thumbprint (RFC 7638) of the public key: the `kid` of the tokens it signs. */
+    kid: text("kid").notNull(),
+    algorithm: text("algorithm").$type<SigningAlgorithm>().notNull(),
+    publicKey: text("public_key").notNull(),
+    privateKey: text("private_key").notNull(),
+    slot: text("slot").notNull(),
+    notBefore: instant("not_before").notNull(),
+    notAfter: instant("not_after").notNull(),
+    expiresAt: instant("expires_at").notNull(),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("jwks_kid_unique").on(table.kid),
+    uniqueIndex("jwks_slot_unique").on(table.slot),
+    index("jwks_expires_at_idx").on(table.expiresAt),
+  ],
+);
+
+/**
+ * Refresh tokens of `/auth`: single use, bound to their session, only hashes stored (see the
+ * SQLite schema for every column's role).
+ */
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    id: id(),
+    tokenHash: text("token_hash").notNull(),
+    userId: userId(),
+    familyId: uuid("family_id").notNull(),
+    sessionId: uuid("session_id").references(() => sessions.id, { onDelete: "set null" }),
+    parentId: uuid("parent_id"),
+    handoff: text("handoff"),
+    /** When this token stops working if unused (each refresh starts a new one). */
+    expiresAt: instant("expires_at").notNull(),
+    /** When the family stops working however often it is refreshed (the absolute lifetime). */
+    familyExpiresAt: instant("family_expires_at").notNull(),
+    usedAt: instant("used_at"),
+    revokedAt: instant("revoked_at"),
+    /** Set when this token was presented again after it was used: the family was ended then. */
+    reuseDetectedAt: instant("reuse_detected_at"),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("refresh_tokens_token_hash_unique").on(table.tokenHash),
+    uniqueIndex("refresh_tokens_parent_id_unique").on(table.parentId),
+    index("refresh_tokens_user_id_idx").on(table.userId),
+    index("refresh_tokens_family_id_idx").on(table.familyId),
+    index("refresh_tokens_session_id_idx").on(table.sessionId),
+    index("refresh_tokens_expires_at_idx").on(table.expiresAt),
+  ],
+);
+
+/**
+ * API keys of `/auth`: only the SHA-256 of a key is stored, with its prefix and last four
+ * characters for display (see the SQLite schema).
+ */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: id(),
+    userId: userId(),
+    name: text("name").notNull(),
+    keyHash: text("key_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    lastFour: text("last_four").notNull(),
+    scopes: jsonb("scopes").$type<string[]>().notNull(),
+    expiresAt: instant("expires_at"),
+    lastUsedAt: instant("last_used_at"),
+    ...timestamps(),
+  },
+  (table) => [
+    uniqueIndex("api_keys_key_hash_unique").on(table.keyHash),
+    index("api_keys_user_id_idx").on(table.userId),
+  ],
+);
+
+const relationsOf = packageRelations({
+  users,
+  accounts,
+  sessions,
+  authenticators,
+  verificationTokens,
+  uploads,
+  organizations,
+  members,
+  invitations,
+});
 
 /** Relations for Drizzle's relational queries (`db.query.users.findFirst({ with: { sessions: true } })`). */
 export const usersRelations = relationsOf.usersRelations;
@@ -235,3 +454,12 @@ export const verificationTokensRelations = relationsOf.verificationTokensRelatio
 
 /** @see usersRelations */
 export const uploadsRelations = relationsOf.uploadsRelations;
+
+/** @see usersRelations */
+export const organizationsRelations = relationsOf.organizationsRelations;
+
+/** @see usersRelations */
+export const membersRelations = relationsOf.membersRelations;
+
+/** @see usersRelations */
+export const invitationsRelations = relationsOf.invitationsRelations;

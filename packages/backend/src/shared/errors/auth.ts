@@ -93,6 +93,74 @@ export class UntrustedHostError extends TetrastackError<"UNTRUSTED_HOST"> {
   readonly status = 500;
 }
 
+/** Codes of {@link AccessTokenError}. */
+export type AccessTokenErrorCode =
+  | "ACCESS_TOKEN_INVALID"
+  | "ACCESS_TOKEN_EXPIRED"
+  | "ACCESS_TOKEN_WRONG_AUDIENCE"
+  | "ACCESS_TOKEN_WRONG_ISSUER"
+  | "ACCESS_TOKEN_UNKNOWN_KEY"
+  | "ACCESS_TOKEN_WRONG_ALGORITHM";
+
+/**
+ * `verifyAccessToken` refused a token (401). `ACCESS_TOKEN_EXPIRED`: genuine but past its `exp`
+ * (get a new one). `ACCESS_TOKEN_WRONG_AUDIENCE` / `ACCESS_TOKEN_WRONG_ISSUER`: genuine, but
+ * issued for another service or by another issuer. `ACCESS_TOKEN_UNKNOWN_KEY`: its `kid` names
+ * no key this app signs with (or one retired long enough ago). `ACCESS_TOKEN_WRONG_ALGORITHM`:
+ * its header names an algorithm that is not its key's (`alg: none`, HS256 over a public key).
+ * `ACCESS_TOKEN_INVALID`: anything else — malformed, tampered, a bad signature, missing claims.
+ *
+ * @example
+ * if (isTetrastackError(e, "ACCESS_TOKEN_EXPIRED")) return Response.json({ code: e.code }, { status: 401 })
+ */
+export class AccessTokenError extends TetrastackError<AccessTokenErrorCode> {
+  readonly code: AccessTokenErrorCode;
+  readonly status = 401;
+
+  constructor(message: string, options: TetrastackErrorOptions & { code: AccessTokenErrorCode }) {
+    super(message, options);
+    this.code = options.code;
+  }
+}
+
+/** Codes of {@link RefreshTokenError}. */
+export type RefreshTokenErrorCode = "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_EXPIRED" | "REFRESH_TOKEN_REUSED";
+
+/**
+ * A refresh token was refused (401); the client must sign in again. `REFRESH_TOKEN_REUSED`: it
+ * had been used already, so it was stolen or replayed: its session and every token derived from
+ * it were ended, and the reuse recorded. `REFRESH_TOKEN_EXPIRED`: past its expiry or its
+ * family's absolute lifetime. `REFRESH_TOKEN_INVALID`: unknown, malformed, or its session ended.
+ */
+export class RefreshTokenError extends TetrastackError<RefreshTokenErrorCode> {
+  readonly code: RefreshTokenErrorCode;
+  readonly status = 401;
+
+  constructor(message: string, options: TetrastackErrorOptions & { code: RefreshTokenErrorCode }) {
+    super(message, options);
+    this.code = options.code;
+  }
+}
+
+/** Codes of {@link APIKeyError}. */
+export type APIKeyErrorCode = "API_KEY_INVALID" | "API_KEY_EXPIRED" | "API_KEY_INSUFFICIENT_SCOPE";
+
+/**
+ * `verifyAPIKey` refused a request. `API_KEY_INVALID` (401): no key, a malformed or unknown key,
+ * or a revoked one. `API_KEY_EXPIRED` (401): past its expiry. `API_KEY_INSUFFICIENT_SCOPE` (403):
+ * a genuine key without every scope asked for. The message never contains the key.
+ */
+export class APIKeyError extends TetrastackError<APIKeyErrorCode> {
+  readonly code: APIKeyErrorCode;
+  readonly status: number;
+
+  constructor(message: string, options: TetrastackErrorOptions & { code: APIKeyErrorCode }) {
+    super(message, options);
+    this.code = options.code;
+    this.status = options.code === "API_KEY_INSUFFICIENT_SCOPE" ? 403 : 401;
+  }
+}
+
 /** @internal The codes of this file and their classes. */
 export interface AuthErrorClasses {
   INVALID_CREDENTIALS: InvalidCredentialsError;
@@ -104,4 +172,16 @@ export interface AuthErrorClasses {
   EMAIL_NOT_VERIFIED: EmailNotVerifiedError;
   MAIL_NOT_CONFIGURED: MailNotConfiguredError;
   UNTRUSTED_HOST: UntrustedHostError;
+  ACCESS_TOKEN_INVALID: AccessTokenError;
+  ACCESS_TOKEN_EXPIRED: AccessTokenError;
+  ACCESS_TOKEN_WRONG_AUDIENCE: AccessTokenError;
+  ACCESS_TOKEN_WRONG_ISSUER: AccessTokenError;
+  ACCESS_TOKEN_UNKNOWN_KEY: AccessTokenError;
+  ACCESS_TOKEN_WRONG_ALGORITHM: AccessTokenError;
+  REFRESH_TOKEN_INVALID: RefreshTokenError;
+  REFRESH_TOKEN_EXPIRED: RefreshTokenError;
+  REFRESH_TOKEN_REUSED: RefreshTokenError;
+  API_KEY_INVALID: APIKeyError;
+  API_KEY_EXPIRED: APIKeyError;
+  API_KEY_INSUFFICIENT_SCOPE: APIKeyError;
 }

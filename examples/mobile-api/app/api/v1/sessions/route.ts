@@ -1,15 +1,15 @@
 import { listSessions } from "@/auth";
-import { sessionFromBearer } from "@/lib/bearer";
+import { callerFromBearer } from "@/lib/bearer";
 import { handle, unauthorized } from "@/lib/http";
 
-/** GET /api/v1/sessions → { sessions }: the user's signed-in devices; `current` marks this token's. */
+/** GET /api/v1/sessions → { sessions }: the user's signed-in devices; `current` marks this device's. */
 export function GET(request: Request): Promise<Response> {
   return handle(async () => {
-    const session = await sessionFromBearer(request);
-    if (!session) return unauthorized();
-    const sessions = await listSessions(session.user.id);
+    const caller = await callerFromBearer(request);
+    if (!caller) return unauthorized();
+    const sessions = await listSessions(caller.userId);
     return Response.json({
-      sessions: sessions.map((item) => ({ ...item, current: item.id === session.sessionId })),
+      sessions: sessions.map((item) => ({ ...item, current: item.id === caller.sessionId })),
     });
   });
 }

@@ -1,5 +1,5 @@
 import { getClientIP } from "@/auth";
-import { sessionFromBearer } from "@/lib/bearer";
+import { callerFromBearer } from "@/lib/bearer";
 import { handle, jsonBody, unauthorized } from "@/lib/http";
 import { getUploads } from "@/lib/uploads";
 
@@ -11,15 +11,15 @@ import { getUploads } from "@/lib/uploads";
  */
 export function POST(request: Request): Promise<Response> {
   return handle(async () => {
-    const session = await sessionFromBearer(request);
-    if (!session) return unauthorized();
+    const caller = await callerFromBearer(request);
+    if (!caller) return unauthorized();
     const body = await jsonBody(request);
     const upload = await getUploads().createUploadURL({
       policy: "photo",
       filename: body.filename as string,
       contentType: body.contentType as string,
       size: body.size as number,
-      ownerId: session.user.id,
+      ownerId: caller.userId,
       ip: await getClientIP(),
     });
     return Response.json(upload, { status: 201 });
@@ -29,9 +29,9 @@ export function POST(request: Request): Promise<Response> {
 /** GET /api/v1/uploads?cursor=… → { items, nextCursor }: the user's uploaded files, newest first. */
 export function GET(request: Request): Promise<Response> {
   return handle(async () => {
-    const session = await sessionFromBearer(request);
-    if (!session) return unauthorized();
+    const caller = await callerFromBearer(request);
+    if (!caller) return unauthorized();
     const cursor = new URL(request.url).searchParams.get("cursor") ?? undefined;
-    return Response.json(await getUploads().listUploads(session.user.id, { limit: 50, cursor }));
+    return Response.json(await getUploads().listUploads(caller.userId, { limit: 50, cursor }));
   });
 }

@@ -1,4 +1,4 @@
-import { sessionFromBearer } from "@/lib/bearer";
+import { callerFromBearer } from "@/lib/bearer";
 import { handle, jsonBody, unauthorized } from "@/lib/http";
 import { getUploads } from "@/lib/uploads";
 
@@ -8,10 +8,10 @@ import { getUploads } from "@/lib/uploads";
  */
 export function POST(request: Request): Promise<Response> {
   return handle(async () => {
-    const session = await sessionFromBearer(request);
-    if (!session) return unauthorized();
+    const caller = await callerFromBearer(request);
+    if (!caller) return unauthorized();
     const { key } = await jsonBody(request);
-    const upload = await getUploads().completeUpload({ key: key as string, ownerId: session.user.id });
+    const upload = await getUploads().completeUpload({ key: key as string, ownerId: caller.userId });
     return Response.json({ upload });
   });
 }
