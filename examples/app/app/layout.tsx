@@ -16,7 +16,7 @@ export default function RootLayout({ children, header }: { children: ReactNode; 
           Skip to content
         </a>
         {/* Who is signed in is request data: the header streams in, the rest of the page shell is static. */}
-        <Suspense fallback={<header className="site-header" />}>{header}</Suspense>
+        <Suspense fallback={<div className="site-header-placeholder" aria-hidden="true" />}>{header}</Suspense>
         <main id="main">{children}</main>
       </body>
     </html>

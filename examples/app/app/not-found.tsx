@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
-export const metadata: Metadata = { title: "Page not found" };
+// Spelled out: the root layout's title template applies to the segments below it, and this page
+// sits beside the layout.
+export const metadata: Metadata = { title: { absolute: "Page not found · Tetrastack example" } };
 
 /** The 404 page, inside the root layout and its header. */
 export default function NotFound() {

@@ -39,6 +39,8 @@ async function shot(target: Page, name: string): Promise<void> {
   try {
     for (const width of WIDTHS) {
       await target.setViewportSize({ width, height: 800 });
+      // The header streams in after the page shell (it reads the session behind <Suspense>).
+      await target.locator(".site-header:visible").waitFor();
       await checkLayout(target, `${name} at ${width} px`, width);
       await target.screenshot({ path: join(screenshots, `${name}-${width}.png`), fullPage: true });
     }
@@ -50,7 +52,9 @@ async function shot(target: Page, name: string): Promise<void> {
 /** No horizontal scrolling, and every visible item of the header bar on one row. */
 async function checkLayout(target: Page, where: string, width: number): Promise<void> {
   const layout = await target.evaluate(() => {
-    const bar = document.querySelector(".site-header-bar");
+    // With Cache Components, Next keeps pages navigated away from in the DOM, hidden (React
+    // Activity): only the visible header is the one on screen.
+    const bar = [...document.querySelectorAll(".site-header-bar")].find((element) => element.checkVisibility());
     const centers = [...(bar?.children ?? [])]
       .map((item) => item.getBoundingClientRect())
       .filter((box) => box.width > 0 && box.height > 0)
@@ -68,7 +72,8 @@ async function checkLayout(target: Page, where: string, width: number): Promise<
 
 /** The header's own record of the session it was rendered with. */
 function headerSession(target: Page): Promise<string | null> {
-  return target.locator(".site-header").getAttribute("data-session");
+  // Hidden copies of earlier pages' headers stay in the DOM (React Activity): the visible one.
+  return target.locator(".site-header:visible").getAttribute("data-session");
 }
 
 /** Opens the dev mailbox and follows the first link of the newest mail to `to` whose subject matches. */
@@ -95,7 +100,7 @@ const LONG_NAME = "quarterly-report-for-the-board-with-every-appendix-and-the-fi
  * under its column's header, and the long name truncated (not wrapped) with its title.
  */
 async function checkFilesTable(target: Page, width: number): Promise<void> {
-  const table = await target.locator("table.files").evaluate((element) => {
+  const table = await target.locator("table.files:visible").evaluate((element) => {
     const box = (cell: Element) => cell.getBoundingClientRect();
     const heads = [...element.querySelectorAll("thead th")].filter((cell) => box(cell).width > 0);
     const rows = [...element.querySelectorAll("tbody tr")].map((row) => {
@@ -287,7 +292,7 @@ describe("examples/app in a real browser", () => {
   it("fits the header into one row on a phone, the links in a menu that closes on navigation", async () => {
     await page.setViewportSize({ width: 390, height: 800 });
     try {
-      const menu = page.locator("details.site-menu");
+      const menu = page.locator("details.site-menu:visible");
       await expect.poll(() => page.getByRole("link", { name: "Uploads" }).count()).toBe(0);
       await page.getByText("Menu", { exact: true }).click();
       expect(await menu.getAttribute("open")).not.toBeNull();
@@ -366,7 +371,7 @@ describe("examples/app in a real browser", () => {
     await expect.poll(() => other.getByRole("heading", { name: "Sign in" }).count()).toBe(1);
     expect(await headerSession(other)).toBe("signed-out");
     expect(await other.getByRole("button", { name: "Sign out", exact: true }).count()).toBe(0);
-    expect(await other.locator(".site-header").getByRole("link", { name: "Sign in" }).count()).toBe(1);
+    expect(await other.locator(".site-header:visible").getByRole("link", { name: "Sign in" }).count()).toBe(1);
     await shot(other, "sign-in-after-revocation");
     // A full page load too.
     await other.goto(`${app.url}/dashboard`);
@@ -452,11 +457,11 @@ describe("examples/app in a real browser", () => {
     const response = await page.goto(`${app.url}/no/such/page`);
     expect(response?.status()).toBe(404);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Page not found");
-    expect(await page.locator(".site-header").count()).toBe(1);
+    expect(await page.locator(".site-header:visible").count()).toBe(1);
     expect(await headerSession(page)).toBe("signed-in");
     expect(await page.title()).toBe("Page not found · Tetrastack example");
     // Styled like the rest of the app: the card and the layout's width.
-    const card = await page.locator("main .card").evaluate((element) => getComputedStyle(element).borderRadius);
+    const card = await page.locator("main .card:visible").evaluate((element) => getComputedStyle(element).borderRadius);
     expect(card).not.toBe("0px");
     await shot(page, "not-found");
     await page.getByRole("link", { name: "Go to the home page" }).click();

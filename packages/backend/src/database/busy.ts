@@ -172,15 +172,22 @@ export function withBusyRetry(client: Client, deadlineMs: number): Client {
   // Known WAL: reads need no lock the writer holds, so they can skip the read transaction.
   let wal = false;
 
-  /** A write transaction holding SQLite's lock, and the permit of this client's write queue. */
-  async function openWithLock(setup: string, deadline: Deadline): Promise<{ tx: Transaction; leave: () => void }> {
-    const leave = await writers.enter(deadline);
+  /**
+   * A transaction of `mode` whose lock `take` acquired (retried while BUSY), and the permit of
+   * `gate`; on failure the permit is given back and the transaction closed.
+   */
+  async function open(
+    gate: Gate,
+    mode: "deferred" | "read",
+    take: string,
+    deadline: Deadline,
+  ): Promise<{ tx: Transaction; leave: () => void }> {
+    const leave = await gate.enter(deadline);
     try {
       const tx = await retryWhileBusy(async () => {
-        // BEGIN DEFERRED takes no lock, so it cannot meet BUSY; the lock is then taken by exec.
-        const opened = await client.transaction("deferred");
+        const opened = await client.transaction(mode);
         try {
-          await opened.executeMultiple(`COMMIT; ${setup}BEGIN IMMEDIATE`);
+          await opened.executeMultiple(take);
           return opened;
         } catch (error) {
           opened.close();
@@ -194,24 +201,15 @@ export function withBusyRetry(client: Client, deadlineMs: number): Client {
     }
   }
 
-  async function openForRead(deadline: Deadline): Promise<{ tx: Transaction; leave: () => void }> {
-    const leave = await readers.enter(deadline);
-    try {
-      const tx = await retryWhileBusy(async () => {
-        const opened = await client.transaction("read");
-        try {
-          await opened.executeMultiple(READ_PROBE);
-          return opened;
-        } catch (error) {
-          opened.close();
-          throw error;
-        }
-      }, deadline);
-      return { tx, leave };
-    } catch (error) {
-      leave();
-      throw error;
-    }
+  /** A write transaction holding SQLite's lock, and the permit of this client's write queue. */
+  function openWithLock(setup: string, deadline: Deadline): Promise<{ tx: Transaction; leave: () => void }> {
+    // BEGIN DEFERRED takes no lock, so it cannot meet BUSY; the lock is then taken by exec.
+    return open(writers, "deferred", `COMMIT; ${setup}BEGIN IMMEDIATE`, deadline);
+  }
+
+  /** A read transaction holding its read lock, and a permit of the readers' gate. */
+  function openForRead(deadline: Deadline): Promise<{ tx: Transaction; leave: () => void }> {
+    return open(readers, "read", READ_PROBE, deadline);
   }
 
   /** COMMITs (retrying: COMMIT is the one statement SQLite allows to repeat after BUSY), then hands the connection back. */
