@@ -11,6 +11,7 @@ import { importCost } from "./sections/imports.js";
 import { rateLimiting } from "./sections/rate-limit.js";
 import { sessionResolution } from "./sections/sessions.js";
 import { signInAndSignUp } from "./sections/signin.js";
+import { tokenVerification } from "./sections/tokens.js";
 import { uploadsSection } from "./sections/uploads.js";
 
 const benchRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -18,6 +19,7 @@ const SECTIONS: [id: string, run: (context: BenchContext) => Promise<Section>][]
   ["sessions", sessionResolution],
   ["signin", signInAndSignUp],
   ["limits", rateLimiting],
+  ["tokens", tokenVerification],
   ["uploads", uploadsSection],
   ["imports", importCost],
   ["growth", growth],
