@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchContext } from "./context.js";
 import { connect, createContenderTables, packageDatabase, scratchDirectory } from "./fixture.js";
 import { interpret } from "./notes.js";
+import { type KeptSection, parsePreviousReport } from "./previous.js";
 import { formatValue, markdownTable, Report, type Section } from "./report.js";
 import { growth } from "./sections/growth.js";
 import { importCost } from "./sections/imports.js";
@@ -24,6 +25,16 @@ const SECTIONS: [id: string, run: (context: BenchContext) => Promise<Section>][]
   ["imports", importCost],
   ["growth", growth],
 ];
+/** How each section's title starts, to place sections kept from an earlier report in order. */
+const TITLE_STARTS: Record<string, string> = {
+  sessions: "Session resolution",
+  signin: "Sign-in",
+  limits: "Rate limiting",
+  tokens: "API keys and access tokens",
+  uploads: "Uploads",
+  imports: "Import cost",
+  growth: "Growth",
+};
 const CONTENDERS = [
   "next-auth",
   "@auth/core",
@@ -88,12 +99,33 @@ try {
 console.log();
 console.table(report.consoleRows());
 
+const out = join(benchRoot, "RESULTS.md");
+// With --only, the sections this run did not measure are kept from the earlier report (unless
+// that was a quick run), so that measuring one section does not erase the others.
+const previous = only && !quick && existsSync(out) ? parsePreviousReport(readFileSync(out, "utf8")) : null;
+const measured = new Set(report.sections.map((section) => section.title));
+const kept: KeptSection[] =
+  previous && !previous.quick ? previous.sections.filter((section) => !measured.has(section.title)) : [];
+const order = (title: string) => {
+  const index = SECTIONS.findIndex(([id]) => title.startsWith(TITLE_STARTS[id] ?? "\u0000"));
+  return index === -1 ? SECTIONS.length : index;
+};
+const entries: { title: string; section?: Section; kept?: KeptSection }[] = [
+  ...report.sections.map((section) => ({ title: section.title, section })),
+  ...kept.map((section) => ({ title: section.title, kept: section })),
+].sort((a, b) => order(a.title) - order(b.title));
+const KEPT_MARK = "_Kept from the run of ";
+const keptNote =
+  kept.length > 0
+    ? `Sections not run this time are kept from an earlier run, each marked with its date: ${kept.map((section) => section.title).join("; ")}. `
+    : "";
+
 const wallSeconds = (Date.now() - started) / 1000;
 const machine = `${cpus().length} cores (${cpuModel()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
 const lines: string[] = [
   "# Benchmarks of `@tetrastack/backend`",
   "",
-  `Written by \`pnpm bench\` (bench/src/main.ts); do not edit by hand. ${quick ? "**Quick run (`--quick`): fewer, shorter rounds; not for quoting.** " : ""}${only ? `Sections run: ${only.join(", ")}. ` : ""}`,
+  `Written by \`pnpm bench\` (bench/src/main.ts); do not edit by hand. ${quick ? "**Quick run (`--quick`): fewer, shorter rounds; not for quoting.** " : ""}${only ? `Sections run: ${only.join(", ")}. ` : ""}${keptNote}`,
   "",
   `- Date: ${new Date().toISOString()}`,
   `- Machine: ${machine}`,
@@ -104,15 +136,25 @@ const lines: string[] = [
   "",
   "## Targets",
   "",
-  markdownTable(report.targets()),
+  [markdownTable(report.targets()), ...kept.flatMap((section) => section.targets)].join("\n"),
   "",
 ];
-report.sections.forEach((section, index) => {
-  lines.push(`## ${index + 1}. ${section.title}`, "", section.method, "", markdownTable(section.figures), "");
+entries.forEach((entry, index) => {
+  lines.push(`## ${index + 1}. ${entry.title}`, "");
+  if (entry.kept) {
+    const { body } = entry.kept;
+    lines.push(
+      body.startsWith(KEPT_MARK) ? body : `${KEPT_MARK}${previous?.date ?? "an earlier date"}._\n\n${body}`,
+      "",
+    );
+    return;
+  }
+  const { section } = entry;
+  if (!section) return;
+  lines.push(section.method, "", markdownTable(section.figures), "");
   if (section.ratios.length > 0) lines.push("Ratios (per round):", "", markdownTable(section.ratios), "");
   if (section.notes.length > 0) lines.push(...section.notes.flatMap((note) => [note, ""]));
 });
-const out = join(benchRoot, "RESULTS.md");
 writeFileSync(out, `${lines.join("\n").trimEnd()}\n`);
 console.log(`\nTargets:`);
 for (const figure of report.targets()) {
