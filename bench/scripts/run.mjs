@@ -1,6 +1,6 @@
 // `pnpm bench`: builds the package and bundles the benchmark (scripts/prepare.mjs, under the
 // build lock other sessions use), then runs it in a fresh Node process.
-// Options: --quick (fewer, shorter rounds), --only=sessions,signin,limits,uploads,imports,growth,organizations,
+// Options: --quick (fewer, shorter rounds), --only=sessions,signin,limits,tokens,uploads,imports,growth,organizations,
 // --no-build (use dist/ as it is).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";

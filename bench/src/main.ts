@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,6 +6,7 @@ import type { BenchContext } from "./context.js";
 import { connect, createContenderTables, packageDatabase, scratchDirectory } from "./fixture.js";
 import { interpret } from "./notes.js";
 import { stopPostgres } from "./postgres.js";
+import { type KeptSection, parsePreviousReport } from "./previous.js";
 import { formatValue, markdownCells, markdownTable, Report, type Section } from "./report.js";
 import { growth } from "./sections/growth.js";
 import { importCost } from "./sections/imports.js";
@@ -15,6 +16,7 @@ import { rateLimiting } from "./sections/rate-limit.js";
 import { sessionResolution } from "./sections/sessions.js";
 import { signInAndSignUp } from "./sections/signin.js";
 import { statementsPerFlowSection } from "./sections/statements.js";
+import { tokenVerification } from "./sections/tokens.js";
 import { uploadsSection } from "./sections/uploads.js";
 
 const benchRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -22,6 +24,7 @@ const SECTIONS: [id: string, run: (context: BenchContext) => Promise<Section>][]
   ["sessions", sessionResolution],
   ["signin", signInAndSignUp],
   ["limits", rateLimiting],
+  ["tokens", tokenVerification],
   ["uploads", uploadsSection],
   ["imports", importCost],
   ["growth", growth],
@@ -30,6 +33,19 @@ const SECTIONS: [id: string, run: (context: BenchContext) => Promise<Section>][]
   // Last, so that the section numbers the notes cite (§1–§3) stay those of the sections before it.
   ["organizations", organizationsSection],
 ];
+/** How each section's title starts, to place sections kept from an earlier report in order. */
+const TITLE_STARTS: Record<string, string> = {
+  sessions: "Session resolution",
+  signin: "Sign-in",
+  limits: "Rate limiting",
+  tokens: "API keys and access tokens",
+  uploads: "Uploads",
+  imports: "Import cost",
+  growth: "Growth",
+  postgres: "PostgreSQL",
+  statements: "Statements per flow",
+  organizations: "Organizations",
+};
 const CONTENDERS = [
   "next-auth",
   "@auth/core",
@@ -104,12 +120,33 @@ for (const section of report.sections) {
   }
 }
 
+const out = join(benchRoot, "RESULTS.md");
+// With --only, the sections this run did not measure are kept from the earlier report (unless
+// that was a quick run), so that measuring one section does not erase the others.
+const previous = only && !quick && existsSync(out) ? parsePreviousReport(readFileSync(out, "utf8")) : null;
+const measured = new Set(report.sections.map((section) => section.title));
+const kept: KeptSection[] =
+  previous && !previous.quick ? previous.sections.filter((section) => !measured.has(section.title)) : [];
+const order = (title: string) => {
+  const index = SECTIONS.findIndex(([id]) => title.startsWith(TITLE_STARTS[id] ?? "\u0000"));
+  return index === -1 ? SECTIONS.length : index;
+};
+const entries: { title: string; section?: Section; kept?: KeptSection }[] = [
+  ...report.sections.map((section) => ({ title: section.title, section })),
+  ...kept.map((section) => ({ title: section.title, kept: section })),
+].sort((a, b) => order(a.title) - order(b.title));
+const KEPT_MARK = "_Kept from the run of ";
+const keptNote =
+  kept.length > 0
+    ? `Sections not run this time are kept from an earlier run, each marked with its date: ${kept.map((section) => section.title).join("; ")}. `
+    : "";
+
 const wallSeconds = (Date.now() - started) / 1000;
 const machine = `${cpus().length} cores (${cpuModel()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
 const lines: string[] = [
   "# Benchmarks of `@tetrastack/backend`",
   "",
-  `Written by \`pnpm bench\` (bench/src/main.ts); do not edit by hand. ${quick ? "**Quick run (`--quick`): fewer, shorter rounds; not for quoting.** " : ""}${only ? `Sections run: ${only.join(", ")}. ` : ""}`,
+  `Written by \`pnpm bench\` (bench/src/main.ts); do not edit by hand. ${quick ? "**Quick run (`--quick`): fewer, shorter rounds; not for quoting.** " : ""}${only ? `Sections run: ${only.join(", ")}. ` : ""}${keptNote}`,
   "",
   `- Date: ${new Date().toISOString()}`,
   `- Machine: ${machine}`,
@@ -121,17 +158,27 @@ const lines: string[] = [
   "",
   "## Targets",
   "",
-  markdownTable(report.targets()),
+  [markdownTable(report.targets()), ...kept.flatMap((section) => section.targets)].join("\n"),
   "",
 ];
-report.sections.forEach((section, index) => {
-  lines.push(`## ${index + 1}. ${section.title}`, "", section.method, "");
+entries.forEach((entry, index) => {
+  lines.push(`## ${index + 1}. ${entry.title}`, "");
+  if (entry.kept) {
+    const { body } = entry.kept;
+    lines.push(
+      body.startsWith(KEPT_MARK) ? body : `${KEPT_MARK}${previous?.date ?? "an earlier date"}._\n\n${body}`,
+      "",
+    );
+    return;
+  }
+  const { section } = entry;
+  if (!section) return;
+  lines.push(section.method, "");
   if (section.figures.length > 0) lines.push(markdownTable(section.figures), "");
   if (section.ratios.length > 0) lines.push("Ratios (per round):", "", markdownTable(section.ratios), "");
   for (const table of section.tables ?? []) lines.push(`**${table.title}**`, "", markdownCells(table), "");
   if (section.notes.length > 0) lines.push(...section.notes.flatMap((note) => [note, ""]));
 });
-const out = join(benchRoot, "RESULTS.md");
 writeFileSync(out, `${lines.join("\n").trimEnd()}\n`);
 console.log(`\nTargets:`);
 for (const figure of report.targets()) {

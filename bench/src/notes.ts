@@ -62,6 +62,13 @@ function limits(section: Section): string[] {
   ];
 }
 
+function tokens(section: Section): string[] {
+  return [
+    `**verifyAPIKey() against one indexed point query** (the verification lookup's SQL through the package's own @libsql/client connection): ${value(section, "verifyAPIKey(key), no rate limit ÷ point SELECT")} without the per-key rate limit (${value(section, "verifyAPIKey(key), apiKeys.rateLimit: false")} req/s against ${value(section, "floor: @libsql/client indexed point SELECT")} req/s). What it adds to the query is a SHA-256 of the key, zod on the options and the row's mapping; \`lastUsedAt\` is written at most once a minute per key, so not in these rounds. With the default per-key rate limit (600 a minute, counted in the database) it runs at ${value(section, "verifyAPIKey(key), per-key rate limit counted in the database")} req/s, ${value(section, "verifyAPIKey(key), rate limit counted ÷ no rate limit")} of the uncounted verification: every request then writes its counter (one upsert on \`rate_limits\`, a write commit of its own, which SQLite's default \`synchronous = FULL\` syncs to disk, so it follows the disk). Counted in memory (\`rateLimit.storage: "memory"\`, one instance only) it keeps ${value(section, "verifyAPIKey(key), rate limit counted in memory ÷ no rate limit")} of the uncounted rate. A \`Request\` with \`x-api-key\` instead of the key string: ${value(section, "verifyAPIKey(request) with x-api-key")} req/s.`,
+    `**verifyAccessToken() against one Ed25519 verification** (node:crypto, the token's own signature and published key): ${value(section, "verifyAccessToken() ÷ one Ed25519 verification")} (${value(section, "verifyAccessToken(token), EdDSA, key cached")} req/s against ${value(section, "floor: one Ed25519 verification")} req/s). No database query once the key is cached; the rest is jose's \`jwtVerify\` (WebCrypto's asynchronous verify, base64url and JSON decoding, the claim checks) and the header checks before it. Against a counted API key it runs at ${value(section, "verifyAccessToken() ÷ verifyAPIKey(key), rate limit counted")}.`,
+  ];
+}
+
 function uploads(section: Section): string[] {
   return [
     `createUploadURL() makes ${value(section, "createUploadURL() (validation")} URLs/s against ${value(section, "bare getSignedUrl")} for the bare presigner call; signing is ${value(section, "signing-only share")} of its time. The rest is validation, the key and mostly the pending row, an INSERT whose write commit follows the disk: in a \`node --cpu-prof\` profile taken while other jobs used the disk, 70 % of createUploadURL()'s time was libsql executing that INSERT. The record is what lets completeUpload() verify the object and the owner, so the cost buys something. The AWS SDK presigner itself runs at ${value(section, "bare presigner call ÷ HMAC floor")} of the HMAC floor: its middleware stack and request serialisation, not the cryptography, cost the time; signing with node:crypto directly would make the signature nearly free; the INSERT and the validation would remain.`,
@@ -97,6 +104,7 @@ export function interpret(section: Section): string[] {
   if (section.title.startsWith("Organizations")) return organizations(section);
   if (section.title.startsWith("Sign-in")) return signIn(section);
   if (section.title.startsWith("Rate limiting")) return limits(section);
+  if (section.title.startsWith("API keys and access tokens")) return tokens(section);
   if (section.title.startsWith("Uploads")) return uploads(section);
   if (section.title.startsWith("Import cost")) return imports(section);
   if (section.title.startsWith("Growth")) return growth(section);

@@ -43,6 +43,7 @@ async function pythonVerdicts(
 ): Promise<Record<string, string>[]> {
   // Asynchronously: the JWKS it fetches is served by this process.
   const child = promisify(execFile)(PYTHON, [SCRIPT, "check"], {
+    // Only what Python needs (NODE_ENV: Next's global types require it in every ProcessEnv).
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env },
     timeout: 30_000,
   });
