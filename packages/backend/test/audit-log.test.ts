@@ -195,3 +195,46 @@ describe("the audit log", () => {
     }
   });
 });
+
+describe("the audit log of API keys", () => {
+  let auth: Auth;
+  let db: Database;
+  let cleanup: () => void;
+  beforeAll(async () => {
+    ({ auth, db, cleanup } = await createLifecycleAuth({ apiKeys: {} }));
+  });
+  afterAll(() => cleanup());
+
+  it("records a key's creation and revocation in their own transactions, never the key, and no revocation that did not happen", async () => {
+    const userId = await register(auth, "keys@example.com");
+    const other = await register(auth, "other-keys@example.com");
+    const { key, apiKey } = await auth.createAPIKey(userId, { name: "ci deploys", scopes: ["notes:read"] });
+    const [created] = (await auth.listAuditEvents({ userId }, { limit: 10 })).items;
+    expect(created).toMatchObject({
+      action: "api_key.created",
+      actorId: userId,
+      userId,
+      target: { type: "api_key", id: apiKey.id },
+      details: { name: "ci deploys", scopes: ["notes:read"] },
+    });
+
+    // Someone else's revocation deletes nothing and records nothing.
+    expect(await auth.revokeAPIKey(other, apiKey.id)).toBe(false);
+    expect((await auth.listAuditEvents({ userId: other }, { limit: 10 })).items.map((e) => e.action)).not.toContain(
+      "api_key.revoked",
+    );
+
+    expect(await auth.revokeAPIKey(userId, apiKey.id)).toBe(true);
+    expect(await auth.revokeAPIKey(userId, apiKey.id)).toBe(false);
+    const revocations = (await auth.listAuditEvents({ userId }, { limit: 10 })).items.filter(
+      (event) => event.action === "api_key.revoked",
+    );
+    expect(revocations).toHaveLength(1);
+    expect(revocations[0]).toMatchObject({ actorId: userId, target: { type: "api_key", id: apiKey.id } });
+
+    // The whole table, as a dump would show it: no key, nor its random part.
+    const dump = JSON.stringify(await db.select().from(auditEvents));
+    expect(dump).not.toContain(key);
+    expect(dump).not.toContain(key.slice(-16));
+  });
+});

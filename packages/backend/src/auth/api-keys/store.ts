@@ -1,5 +1,7 @@
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import type { Dialect, QueryDatabase } from "../../database/dialect.js";
+import type { AnyDatabase, Dialect, QueryDatabase, Statement } from "../../database/dialect.js";
+import { uuidv7 } from "../../utils/uuidv7.js";
+import type { AuditEventInput, AuditLog } from "../audit/log.js";
 import type { AuthTables } from "../tables.js";
 
 // Every read and write of the `api_keys` table.
@@ -11,14 +13,18 @@ export type VerifiedKeyRow = Pick<APIKeyRow, "id" | "userId" | "name" | "scopes"
 
 /** @internal */
 export interface APIKeyStore {
-  create(values: NewAPIKey): Promise<APIKeyRow>;
+  /** Inserts the key; `also` (its audit event) commits with the row, in the same round trip. */
+  create(values: NewAPIKey, also?: (q: AnyDatabase, row: { id: string }) => Statement[]): Promise<APIKeyRow>;
   /** The key with this hash: one indexed point query, prepared once. */
   byHash(hash: string): Promise<VerifiedKeyRow | null>;
   /** Records a use, unless one was recorded within `minInterval` ms (at most one write a minute). */
   touch(id: string, now: Date, minInterval: number): Promise<void>;
   list(userId: string): Promise<APIKeyRow[]>;
-  /** Deletes the user's key; the deleted row, or null when it was not theirs. */
-  revoke(userId: string, id: string): Promise<APIKeyRow | null>;
+  /**
+   * Deletes the user's key; the deleted row, or null when it was not theirs. `audit` records the
+   * revocation in the same transaction, only when a key was deleted.
+   */
+  revoke(userId: string, id: string, audit?: { log: AuditLog; event: AuditEventInput }): Promise<APIKeyRow | null>;
 }
 
 /** @internal A row to insert. */
@@ -44,8 +50,14 @@ export function apiKeyByHashQuery(db: QueryDatabase, table: AuthTables["apiKeys"
 export function createAPIKeyStore(db: QueryDatabase, table: AuthTables["apiKeys"], dialect: Dialect): APIKeyStore {
   const byHash = dialect.prepareFirst<VerifiedKeyRow>(apiKeyByHashQuery(db, table), "tetrastack_api_key_by_hash");
   return {
-    async create(values) {
-      const [row] = await db.insert(table).values(values).returning();
+    async create(values, also) {
+      const withId = { ...values, id: values.id ?? uuidv7() };
+      const [row] = (await dialect.withWrites(
+        db,
+        (q) => (also ? also(q, { id: withId.id }) : []),
+        (q) => q.insert(table).values(withId).returning(),
+        { order: "main-first" },
+      )) as APIKeyRow[];
       if (!row) throw new Error("api keys: the insert returned no row");
       return row;
     },
@@ -68,13 +80,19 @@ export function createAPIKeyStore(db: QueryDatabase, table: AuthTables["apiKeys"
       if (!dialect.canBeId(userId)) return [];
       return db.select().from(table).where(eq(table.userId, userId)).orderBy(desc(table.createdAt), desc(table.id));
     },
-    async revoke(userId, id) {
+    async revoke(userId, id, audit) {
       if (!dialect.canBeId(userId) || !dialect.canBeId(id)) return null;
-      const [row] = await db
-        .delete(table)
-        .where(and(eq(table.userId, userId), eq(table.id, id)))
-        .returning();
-      return row ?? null;
+      const theirs = and(eq(table.userId, userId), eq(table.id, id));
+      if (!audit) {
+        const [row] = await db.delete(table).where(theirs).returning();
+        return row ?? null;
+      }
+      // The guard records the event only if the key is theirs; the DELETE carries its condition.
+      const [, deleted] = (await dialect.batch(db, (q) => {
+        const guard = audit.log.guard(q, audit.event, { table, where: theirs });
+        return [guard.statement, q.delete(table).where(and(theirs, guard.recorded)).returning()];
+      })) as [unknown, APIKeyRow[]];
+      return deleted[0] ?? null;
     },
   };
 }

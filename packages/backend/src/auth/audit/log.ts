@@ -40,6 +40,8 @@ export type AuditAction =
   | "invitation.accepted"
   | "invitation.declined"
   | "invitation.revoked"
+  | "api_key.created"
+  | "api_key.revoked"
   | (string & {});
 
 /** One event of the audit log, as `listAuditEvents` returns it. */

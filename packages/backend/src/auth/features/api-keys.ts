@@ -223,15 +223,27 @@ export function apiKeys(ctx: AuthContext, settings: APIKeySettings): APIKeyMetho
       }
       const { key, lastFour } = generateAPIKey(settings.prefix);
       const expiresIn = input.expiresIn === undefined ? settings.defaultExpiresIn : input.expiresIn;
-      const row = await store.create({
-        userId,
-        name: input.name,
-        keyHash: hashAPIKey(key),
-        prefix: settings.prefix,
-        lastFour,
-        scopes: input.scopes,
-        expiresAt: expiresIn === null ? null : new Date(ctx.now() + expiresIn * 1000),
-      });
+      const row = await store.create(
+        {
+          userId,
+          name: input.name,
+          keyHash: hashAPIKey(key),
+          prefix: settings.prefix,
+          lastFour,
+          scopes: input.scopes,
+          expiresAt: expiresIn === null ? null : new Date(ctx.now() + expiresIn * 1000),
+        },
+        (q, key) => [
+          // The name and scopes, never the key (nor its hash or last four characters).
+          ctx.audit.insert(q, {
+            action: "api_key.created",
+            actorId: userId,
+            userId,
+            target: { type: "api_key", id: key.id },
+            details: { name: input.name, scopes: input.scopes },
+          }),
+        ],
+      );
       const apiKey = infoOf(row);
       for (const listener of ctx.hooks.apiKeyCreated) {
         await listener({ userId, keyId: row.id, name: row.name, scopes: row.scopes, expiresAt: row.expiresAt });
@@ -276,7 +288,10 @@ export function apiKeys(ctx: AuthContext, settings: APIKeySettings): APIKeyMetho
     async revokeAPIKey(userId, keyId) {
       assertArgument(isId(userId), "revokeAPIKey", "userId", "a user id (string)");
       assertArgument(isId(keyId), "revokeAPIKey", "keyId", "an API key id (string)");
-      const row = await store.revoke(userId, keyId);
+      const row = await store.revoke(userId, keyId, {
+        log: ctx.audit,
+        event: { action: "api_key.revoked", actorId: userId, userId, target: { type: "api_key", id: keyId } },
+      });
       if (!row) return false;
       for (const listener of ctx.hooks.apiKeyRevoked) await listener({ userId, keyId: row.id, name: row.name });
       return true;
