@@ -16,9 +16,6 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-// Guides written in parallel branches, linked before they land: the file may be missing and its
-// anchors are not checked until it exists.
-const PENDING = new Set(["docs/engines.md", "docs/performance.md", "docs/tokens.md", "docs/organizations.md"]);
 
 /** Every .md file under `dir`, relative to the repository root. */
 function walk(dir) {
@@ -122,7 +119,6 @@ for (const file of files) {
         continue;
       }
       if (!existsSync(join(root, resolved))) {
-        if (PENDING.has(resolved)) continue;
         const hint = resolved.startsWith("docs/api") ? " (run `pnpm docs:build` first)" : "";
         problems.push(`${where}: ${target}: no such file${hint}`);
         continue;
