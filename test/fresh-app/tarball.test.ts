@@ -119,10 +119,16 @@ describe("the quick start of packages/backend/README.md", () => {
 });
 
 describe("changesets", () => {
-  it("each changeset reads as changesets parses it, so `changeset version` can set the version", () => {
+  it("set the version: package.json and the CHANGELOG agree on a released 0.x version", () => {
+    const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { version: string };
+    expect(version).toMatch(/^0\.[1-9]\d*\.\d+$|^0\.0\.[1-9]\d*$/);
+    const changelog = readFileSync(join(packageDir, "CHANGELOG.md"), "utf8");
+    expect(changelog.split("\n").find((line) => line.startsWith("## "))).toBe(`## ${version}`);
+  });
+
+  it("each pending changeset reads as changesets parses it, so `changeset version` can set the next version", () => {
     const folder = join(repoRoot, ".changeset");
     const files = readdirSync(folder).filter((name) => name.endsWith(".md") && name !== "README.md");
-    expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
       const text = readFileSync(join(folder, file), "utf8");
       // While the package is on 0.x a change is a minor (new API) or a patch, never a major.
