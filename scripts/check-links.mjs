@@ -16,7 +16,6 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-
 /** Every .md file under `dir`, relative to the repository root. */
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
