@@ -42,7 +42,7 @@ describe(`examples/app GET /api/health on ${journeyEngine}`, () => {
         const { rows } = await client.query(
           "SELECT to_regclass('public.notes') AS notes, count(*)::int AS applied FROM drizzle.__drizzle_migrations",
         );
-        expect(rows).toEqual([{ notes: "notes", applied: 1 }]);
+        expect(rows).toEqual([{ notes: "notes", applied: 2 }]);
       } finally {
         await client.end();
       }
