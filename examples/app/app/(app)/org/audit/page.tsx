@@ -35,7 +35,7 @@ export default async function AuditLogPage({ searchParams }: PageProps<"/org/aud
                 <p>
                   <code>{event.action}</code> by {who(event.actorId)}
                   {event.userId && event.userId !== event.actorId ? <> for {who(event.userId)}</> : null}
-                  {event.details ? <span className="hint"> {JSON.stringify(event.details)}</span> : null}
+                  {event.details ? <span className="hint audit-details"> {JSON.stringify(event.details)}</span> : null}
                   <br />
                   <time className="hint" dateTime={event.createdAt.toISOString()}>
                     {event.createdAt.toUTCString()}
