@@ -1,8 +1,6 @@
-import * as z from "zod";
-import { ValidationError } from "../shared/errors.js";
+import { decodeCursor, encodeCursor, notACursor } from "../shared/cursor.js";
 import { parseInput } from "../shared/validate.js";
 import type { UploadsContext } from "./context.js";
-import type { PagePosition, UploadRow } from "./records.js";
 import { listSchema } from "./schemas.js";
 import type { Uploads } from "./types.js";
 
@@ -16,8 +14,8 @@ export function listing(ctx: UploadsContext): Pick<Uploads, "listUploads"> {
     async listUploads(ownerId, options = {}) {
       const { ownerId: owner, options: input } = parseInput(listSchema, { ownerId, options }, "listUploads");
       const statuses = typeof input.status === "string" ? [input.status] : input.status;
-      const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
-      if (after && !ctx.records.canBeId(after.id)) throw notACursor();
+      const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, "listUploads");
+      if (after && !ctx.records.canBeId(after.id)) throw notACursor("listUploads");
       // One row more than the page: whether it exists says whether there is a next page.
       const { organizationId } = input;
       if (organizationId !== undefined) await ctx.records.authorize(owner, organizationId, "read");
@@ -35,29 +33,4 @@ export function listing(ctx: UploadsContext): Pick<Uploads, "listUploads"> {
       };
     },
   };
-}
-
-function encodeCursor(row: UploadRow): string {
-  return Buffer.from(JSON.stringify([row.createdAt.getTime(), row.id])).toString("base64url");
-}
-
-const cursorSchema = z.tuple([z.int().nonnegative(), z.string().min(1).max(64)]);
-
-/** The position a cursor from {@link encodeCursor} names; anything else is a ValidationError. */
-function decodeCursor(cursor: string): PagePosition {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    decoded = undefined;
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) throw notACursor();
-  return { createdAt: new Date(parsed.data[0]), id: parsed.data[1] };
-}
-
-function notACursor(): ValidationError {
-  return new ValidationError("listUploads: cursor: not a cursor from listUploads", {
-    issues: [{ path: "cursor", message: "not a cursor from listUploads" }],
-  });
 }

@@ -3,6 +3,7 @@ import { dialectOf, type QueryDatabase } from "../database/dialect.js";
 import { classifyConstraintError } from "../database/errors.js";
 import { uploads as postgresUploads } from "../database/postgres/tables.js";
 import { type UploadStatus, uploads } from "../database/tables.js";
+import type { PagePosition } from "../shared/cursor.js";
 import { ConfigError, UploadError, ValidationError } from "../shared/errors.js";
 import type {
   OrganizationAccess,
@@ -17,11 +18,7 @@ import type { UploadRecord, UploadRef } from "./types.js";
 /** @internal A row of the uploads table (the same value types on both dialects). */
 export type UploadRow = (typeof uploads)["$inferSelect"];
 
-/** @internal Where a page of `listUploads` starts: after this row, newest first. */
-export interface PagePosition {
-  createdAt: Date;
-  id: string;
-}
+export type { PagePosition };
 
 /**
  * @internal Every read and write of the uploads table. The conditional updates are how two

@@ -11,7 +11,7 @@ import {
 } from "../../database/dialect.js";
 import type { AuditDetails } from "../../database/tables.js";
 import { deleteInBatches } from "../../shared/batches.js";
-import { ValidationError } from "../../shared/errors.js";
+import { decodeCursor, encodeCursor } from "../../shared/cursor.js";
 import { uuidv7 } from "../../utils/uuidv7.js";
 import { currentRequestMeta, storableIP } from "../request/scope.js";
 import type { AuthTables } from "../tables.js";
@@ -214,7 +214,7 @@ export function createAuditLog(
     },
 
     async list(filter, options) {
-      const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+      const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, "listAuditEvents");
       const [column, value] =
         "userId" in filter ? [table.userId, filter.userId] : [table.organizationId, filter.organizationId];
       if (!dialect.canBeId(value) || (after && !dialect.canBeId(after.id))) return { items: [], nextCursor: null };
@@ -255,26 +255,3 @@ export function createAuditLog(
 }
 
 type AuditEvents = AuthTables["auditEvents"]["$inferSelect"];
-
-function encodeCursor(r: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([r.createdAt.getTime(), r.id])).toString("base64url");
-}
-
-const cursorSchema = z.tuple([z.int().nonnegative(), z.string().min(1).max(64)]);
-
-/** The position a cursor from {@link encodeCursor} names; anything else is a ValidationError. */
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    decoded = undefined;
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) {
-    throw new ValidationError("listAuditEvents: cursor: not a cursor from listAuditEvents", {
-      issues: [{ path: "cursor", message: "not a cursor from listAuditEvents" }],
-    });
-  }
-  return { createdAt: new Date(parsed.data[0]), id: parsed.data[1] };
-}

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, ne, or, type SQL, sql } from "drizzle-orm";
 import * as z from "zod";
 import { assertArgument } from "../../shared/arguments.js";
+import { decodeCursor, encodeCursor, notACursor } from "../../shared/cursor.js";
 import { ConflictError, ForbiddenError, LastOwnerError, ValidationError } from "../../shared/errors.js";
 import { parseInput } from "../../shared/validate.js";
 import type { AuditEventInput } from "../audit/log.js";
@@ -229,8 +230,8 @@ export function organizationMembers<TAccess extends AccessControl>(
       const caller = await ctx.caller.signedIn("any");
       const input = parseInput(listSchema, options ?? {}, "listMembers");
       if (!(await store.membership(organizationId, caller.session.userId))) throw store.notAMember();
-      const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
-      if (after && !store.canBeId(after.id)) throw notACursor();
+      const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, "listMembers");
+      if (after && !store.canBeId(after.id)) throw notACursor("listMembers");
       const rows = await db
         .select({
           id: members.id,
@@ -332,28 +333,4 @@ export function organizationMembers<TAccess extends AccessControl>(
       }));
     },
   };
-}
-
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.createdAt.getTime(), row.id])).toString("base64url");
-}
-
-const cursorSchema = z.tuple([z.int().nonnegative(), z.string().min(1).max(64)]);
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    decoded = undefined;
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) throw notACursor();
-  return { createdAt: new Date(parsed.data[0]), id: parsed.data[1] };
-}
-
-function notACursor(): ValidationError {
-  return new ValidationError("listMembers: cursor: not a cursor from listMembers", {
-    issues: [{ path: "cursor", message: "not a cursor from listMembers" }],
-  });
 }
