@@ -106,3 +106,51 @@ export async function runArgumentCases(
   }
   return report;
 }
+
+/**
+ * The cases `/database` and `/database/postgres` share (the migrator, the error helpers, the column
+ * helpers, the health route), for the subpath module `d` and a migrated database `db` of its dialect.
+ */
+export function databaseCases(d: Record<string, (...args: unknown[]) => unknown>, db: unknown): ArgumentCase[] {
+  const isOptionsObject = (value: unknown): boolean =>
+    value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value));
+  return [
+    { name: "migrate(db)", call: (v) => d.migrate?.(v) },
+    { name: "migrate(db, options)", call: (v) => d.migrate?.(db, v), accepts: isOptionsObject },
+    {
+      name: "migrate(db, { migrationsFolder })",
+      call: (v) => d.migrate?.(db, { migrationsFolder: v }),
+      accepts: (v) => v === undefined || v === "",
+    },
+    { name: "catchConflict(write)", call: (v) => d.catchConflict?.(v), neverThrows: true },
+    { name: "toConflictError(error)", call: (v) => d.toConflictError?.(v), neverThrows: true },
+    { name: "toDatabaseError(error)", call: (v) => d.toDatabaseError?.(v), neverThrows: true },
+    { name: "isDatabaseBusy(error)", call: (v) => d.isDatabaseBusy?.(v), neverThrows: true },
+    { name: "id(name)", call: (v) => d.id?.(v), accepts: (v) => v === undefined || v === "" || v === MARKER },
+    { name: "userId(name)", call: (v) => d.userId?.(v), accepts: (v) => v === undefined || v === "" || v === MARKER },
+    { name: "timestamps()", call: (v) => d.timestamps?.(v), neverThrows: true },
+    {
+      name: "extendUsersRelations(extra)",
+      call: (v) => d.extendUsersRelations?.(v),
+      accepts: (v) => typeof v === "function",
+    },
+    { name: "createHealthHandler(options)", call: (v) => d.createHealthHandler?.(v) },
+    { name: "createHealthHandler({ db })", call: (v) => d.createHealthHandler?.({ db: v }) },
+    {
+      name: "createHealthHandler({ migrationsFolder })",
+      call: (v) => d.createHealthHandler?.({ db, migrationsFolder: v }),
+      accepts: (v) => v === undefined || v === MARKER,
+    },
+    {
+      name: "createHealthHandler({ timeoutMs })",
+      call: (v) => d.createHealthHandler?.({ db, timeoutMs: v }),
+      accepts: (v) => v === undefined,
+    },
+    {
+      name: "createHealthHandler({ onError })",
+      call: (v) => d.createHealthHandler?.({ db, onError: v }),
+      accepts: (v) => v === undefined || typeof v === "function",
+    },
+    { name: "packageMigrationList()", call: (v) => d.packageMigrationList?.(v), neverThrows: true },
+  ];
+}
