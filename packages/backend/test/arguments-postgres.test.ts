@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import * as database from "../src/database/postgres/index.js";
 import { createPgliteDatabase } from "./engines/pglite.js";
-import { type ArgumentCase as Case, databaseCases, runArgumentCases } from "./wrong-arguments.js";
+import { type ArgumentCase as Case, databaseCases, isOptionsObject, runArgumentCases } from "./wrong-arguments.js";
 
 const t = await createPgliteDatabase();
 afterAll(() => t.cleanup());
@@ -14,8 +14,6 @@ const { db } = t;
 
 // Call through `unknown` so TypeScript lets the wrong types through, as JavaScript callers would.
 const d = database as unknown as Record<string, (...args: unknown[]) => unknown>;
-const isOptionsObject = (value: unknown): boolean =>
-  value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value));
 
 const cases: Case[] = [
   { name: "createDatabase(options)", call: (v) => d.createDatabase?.(v) },

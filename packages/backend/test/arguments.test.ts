@@ -12,6 +12,7 @@ import {
   type ArgumentCase as Case,
   databaseCases,
   HUGE,
+  isOptionsObject,
   MARKER,
   noPrototype,
   runArgumentCases,
@@ -25,8 +26,6 @@ const { db } = t;
 const d = database as unknown as Record<string, (...args: unknown[]) => unknown>;
 const u = utils as unknown as Record<string, (...args: unknown[]) => unknown>;
 const isUndefined = (value: unknown): boolean => value === undefined;
-const isOptionsObject = (value: unknown): boolean =>
-  value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value));
 
 const cases: Case[] = [
   { name: "createDatabase(options)", call: (v) => d.createDatabase?.(v), skip: isOptionsObject },

@@ -107,13 +107,15 @@ export async function runArgumentCases(
   return report;
 }
 
+/** Whether `value` is what an optional options argument may be: undefined or a plain object. */
+export const isOptionsObject = (value: unknown): boolean =>
+  value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value));
+
 /**
  * The cases `/database` and `/database/postgres` share (the migrator, the error helpers, the column
  * helpers, the health route), for the subpath module `d` and a migrated database `db` of its dialect.
  */
 export function databaseCases(d: Record<string, (...args: unknown[]) => unknown>, db: unknown): ArgumentCase[] {
-  const isOptionsObject = (value: unknown): boolean =>
-    value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value));
   return [
     { name: "migrate(db)", call: (v) => d.migrate?.(v) },
     { name: "migrate(db, options)", call: (v) => d.migrate?.(db, v), accepts: isOptionsObject },
